@@ -1,0 +1,293 @@
+//! Validated configuration with lookup tables built once, so the request path
+//! does map lookups and nothing else.
+
+use hashbrown::HashMap;
+
+use super::raw::{LogLevel, RawConfig, Role};
+use super::ConfigError;
+use crate::auth::{KeyDigest, VirtualKey};
+use crate::translate::ProviderSchema;
+
+/// Default cap on a buffered request body (Envoy's own default is 1 MiB per
+/// connection; LLM prompts are larger, so the demo raises both together).
+const DEFAULT_MAX_REQUEST_BODY: usize = 8 * 1024 * 1024;
+const DEFAULT_MAX_TOKENS: u32 = 4096;
+
+#[derive(Debug, Clone)]
+pub struct Provider {
+    pub name: String,
+    pub schema: ProviderSchema,
+    pub base_path: String,
+    pub authority: String,
+    pub api_key_env: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct ModelRoute {
+    pub name: String,
+    pub cluster: String,
+    pub default_max_tokens: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct AccountingSettings {
+    pub cluster: String,
+    pub authority: String,
+    pub path: String,
+    pub flush_interval_ms: u64,
+    pub batch_max: usize,
+    pub timeout_ms: u64,
+}
+
+#[derive(Debug)]
+pub struct Config {
+    pub role: Role,
+    pub log_level: LogLevel,
+    pub max_request_body_bytes: usize,
+    keys: HashMap<KeyDigest, VirtualKey>,
+    providers: HashMap<String, Provider>,
+    models: HashMap<String, ModelRoute>,
+    pub accounting: Option<AccountingSettings>,
+}
+
+impl Config {
+    pub fn parse(bytes: &[u8]) -> Result<Self, ConfigError> {
+        let raw: RawConfig = serde_json::from_slice(bytes).map_err(|e| ConfigError {
+            problems: vec![format!("configuration: {e}")],
+        })?;
+        Self::compile(raw)
+    }
+
+    fn compile(raw: RawConfig) -> Result<Self, ConfigError> {
+        let mut problems = Vec::new();
+        let mut keys = HashMap::new();
+        for (i, k) in raw.keys.into_iter().enumerate() {
+            if k.id.is_empty() {
+                problems.push(format!("keys[{i}].id: must not be empty"));
+            }
+            match KeyDigest::from_hex(&k.sha256) {
+                Some(digest) => {
+                    let id = k.id.clone();
+                    if keys
+                        .insert(
+                            digest,
+                            VirtualKey {
+                                id: k.id,
+                                team: k.team,
+                            },
+                        )
+                        .is_some()
+                    {
+                        problems.push(format!("keys[{i}].sha256: duplicate of another key ({id})"));
+                    }
+                }
+                None => problems.push(format!(
+                    "keys[{i}].sha256: must be 64 hex characters (the SHA-256 of the key)"
+                )),
+            }
+        }
+
+        let mut providers = HashMap::new();
+        for (i, p) in raw.providers.into_iter().enumerate() {
+            if p.name.is_empty() {
+                problems.push(format!("providers[{i}].name: must not be empty"));
+            }
+            if !p.base_path.is_empty() && !p.base_path.starts_with('/') {
+                problems.push(format!("providers[{i}].base_path: must start with '/'"));
+            }
+            if p.authority.is_empty() {
+                problems.push(format!("providers[{i}].authority: must not be empty"));
+            }
+            if p.api_key_env.is_empty() {
+                problems.push(format!("providers[{i}].api_key_env: must not be empty"));
+            }
+            let name = p.name.clone();
+            let provider = Provider {
+                name: p.name,
+                schema: p.schema,
+                base_path: p.base_path.trim_end_matches('/').to_owned(),
+                authority: p.authority,
+                api_key_env: p.api_key_env,
+            };
+            if providers.insert(name.clone(), provider).is_some() {
+                problems.push(format!("providers[{i}].name: duplicate provider '{name}'"));
+            }
+        }
+
+        let mut models = HashMap::new();
+        for (i, m) in raw.models.into_iter().enumerate() {
+            if m.name.is_empty() {
+                problems.push(format!("models[{i}].name: must not be empty"));
+            }
+            if m.cluster.is_empty() {
+                problems.push(format!("models[{i}].cluster: must not be empty"));
+            }
+            if m.default_max_tokens == Some(0) {
+                problems.push(format!(
+                    "models[{i}].default_max_tokens: must be at least 1"
+                ));
+            }
+            let name = m.name.clone();
+            let route = ModelRoute {
+                name: m.name,
+                cluster: m.cluster,
+                default_max_tokens: m.default_max_tokens.unwrap_or(DEFAULT_MAX_TOKENS),
+            };
+            if models.insert(name.clone(), route).is_some() {
+                problems.push(format!("models[{i}].name: duplicate model '{name}'"));
+            }
+        }
+
+        let accounting = raw.accounting.map(|a| AccountingSettings {
+            cluster: a.cluster,
+            authority: a.authority,
+            path: a.path,
+            flush_interval_ms: a.flush_interval_ms.unwrap_or(1000).max(10),
+            batch_max: a.batch_max.unwrap_or(100).clamp(1, 1000),
+            timeout_ms: a.timeout_ms.unwrap_or(5000).max(1),
+        });
+        if let Some(a) = &accounting {
+            if a.cluster.is_empty() {
+                problems.push("accounting.cluster: must not be empty".to_owned());
+            }
+            if !a.path.starts_with('/') {
+                problems.push("accounting.path: must start with '/'".to_owned());
+            }
+        }
+
+        match raw.role {
+            Role::Policy if models.is_empty() => {
+                problems.push("models: the policy role needs at least one model".to_owned())
+            }
+            Role::Translate if providers.is_empty() => problems
+                .push("providers: the translate role needs at least one provider".to_owned()),
+            _ => {}
+        }
+
+        let max_request_body_bytes = raw
+            .max_request_body_bytes
+            .unwrap_or(DEFAULT_MAX_REQUEST_BODY);
+        if max_request_body_bytes == 0 {
+            problems.push("max_request_body_bytes: must be at least 1".to_owned());
+        }
+
+        if !problems.is_empty() {
+            return Err(ConfigError { problems });
+        }
+        Ok(Self {
+            role: raw.role,
+            log_level: raw.log_level,
+            max_request_body_bytes,
+            keys,
+            providers,
+            models,
+            accounting,
+        })
+    }
+
+    pub fn key(&self, digest: &KeyDigest) -> Option<(&KeyDigest, &VirtualKey)> {
+        self.keys.get_key_value(digest)
+    }
+
+    pub fn provider(&self, name: &str) -> Option<&Provider> {
+        self.providers.get(name)
+    }
+
+    pub fn providers(&self) -> impl Iterator<Item = &Provider> {
+        self.providers.values()
+    }
+
+    pub fn model(&self, name: &str) -> Option<&ModelRoute> {
+        self.models.get(name)
+    }
+
+    /// Models in name order, for `/v1/models` and stable output.
+    pub fn models_sorted(&self) -> Vec<&ModelRoute> {
+        let mut all: Vec<&ModelRoute> = self.models.values().collect();
+        all.sort_by(|a, b| a.name.cmp(&b.name));
+        all
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DEMO_HASH: &str = "6f5e3a8c8b4a54b2a1d8d0b6b18b1f0a2e1e2b6c5f0a9d8e7c6b5a4f3e2d1c0b";
+
+    fn policy_json(extra: &str) -> String {
+        format!(
+            r#"{{"role":"policy","keys":[{{"id":"demo","sha256":"{DEMO_HASH}","team":"t"}}],
+               "models":[{{"name":"gpt-4o-mini","cluster":"c1"}}]{extra}}}"#
+        )
+    }
+
+    #[test]
+    fn parses_a_policy_config() {
+        let c = Config::parse(policy_json("").as_bytes()).unwrap();
+        assert_eq!(c.role, Role::Policy);
+        assert_eq!(c.model("gpt-4o-mini").unwrap().cluster, "c1");
+        assert_eq!(c.model("gpt-4o-mini").unwrap().default_max_tokens, 4096);
+        assert!(c.model("other").is_none());
+        assert!(c.accounting.is_none());
+    }
+
+    #[test]
+    fn unknown_fields_are_refused_with_their_name() {
+        let err = Config::parse(policy_json(r#","modles":[]"#).as_bytes()).unwrap_err();
+        assert!(err.to_string().contains("modles"), "{err}");
+    }
+
+    #[test]
+    fn every_bad_field_is_named() {
+        let json = r#"{"role":"policy","keys":[{"id":"","sha256":"abc"}],
+            "models":[{"name":"m","cluster":"","default_max_tokens":0}],
+            "accounting":{"cluster":"acc","authority":"a","path":"nope"}}"#;
+        let err = Config::parse(json.as_bytes()).unwrap_err();
+        let all = err.problems.join("\n");
+        for path in [
+            "keys[0].id",
+            "keys[0].sha256",
+            "models[0].cluster",
+            "models[0].default_max_tokens",
+            "accounting.path",
+        ] {
+            assert!(all.contains(path), "missing {path} in {all}");
+        }
+    }
+
+    #[test]
+    fn duplicates_are_refused() {
+        let json = format!(
+            r#"{{"role":"policy","keys":[{{"id":"a","sha256":"{DEMO_HASH}"}},{{"id":"b","sha256":"{DEMO_HASH}"}}],
+               "models":[{{"name":"m","cluster":"c"}},{{"name":"m","cluster":"d"}}]}}"#
+        );
+        let all = Config::parse(json.as_bytes())
+            .unwrap_err()
+            .problems
+            .join("\n");
+        assert!(all.contains("keys[1].sha256"), "{all}");
+        assert!(all.contains("models[1].name"), "{all}");
+    }
+
+    #[test]
+    fn translate_role_needs_providers() {
+        let err = Config::parse(br#"{"role":"translate"}"#).unwrap_err();
+        assert!(err.problems.join("").contains("providers"));
+        let ok = Config::parse(
+            br#"{"role":"translate","providers":[{"name":"anthropic","schema":"anthropic",
+                 "base_path":"/v1/","authority":"api.anthropic.com","api_key_env":"ANTHROPIC_API_KEY"}]}"#,
+        )
+        .unwrap();
+        let p = ok.provider("anthropic").unwrap();
+        assert_eq!(p.base_path, "/v1");
+        assert_eq!(p.schema, ProviderSchema::Anthropic);
+    }
+
+    #[test]
+    fn not_json_is_an_error_not_a_panic() {
+        assert!(Config::parse(b"\xff\x00{").is_err());
+        assert!(Config::parse(b"").is_err());
+        assert!(Config::parse(b"[]").is_err());
+    }
+}

@@ -1,0 +1,94 @@
+//! The plugin configuration exactly as written in Envoy YAML (JSON inside
+//! `configuration`). Serde types only: unknown fields are refused so a typo is an
+//! error, never a silently ignored setting. Validation lives in `compiled`.
+
+use serde::Deserialize;
+
+use crate::translate::ProviderSchema;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Downstream filter: authenticate, admit, route, account.
+    Policy,
+    /// Upstream filter (per attempt): rewrite for the provider, translate back.
+    Translate,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum LogLevel {
+    Trace,
+    Debug,
+    #[default]
+    Info,
+    Warn,
+    Error,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConfig {
+    pub role: Role,
+    #[serde(default)]
+    pub log_level: LogLevel,
+    #[serde(default)]
+    pub keys: Vec<RawKey>,
+    #[serde(default)]
+    pub providers: Vec<RawProvider>,
+    #[serde(default)]
+    pub models: Vec<RawModel>,
+    pub accounting: Option<RawAccounting>,
+    pub max_request_body_bytes: Option<usize>,
+}
+
+/// A virtual API key. Only the SHA-256 of the key is ever configured.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawKey {
+    pub id: String,
+    /// Lower-case hex SHA-256 of the full key string.
+    pub sha256: String,
+    pub team: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawProvider {
+    pub name: String,
+    pub schema: ProviderSchema,
+    /// Path prefix the provider's API lives under, e.g. `/v1`.
+    pub base_path: String,
+    /// `:authority` sent upstream, e.g. `api.anthropic.com`.
+    pub authority: String,
+    /// Name of the environment variable holding the provider key (listed in the
+    /// VM's `environment_variables`), so keys stay out of YAML.
+    pub api_key_env: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawModel {
+    /// The name clients ask for.
+    pub name: String,
+    /// The Envoy cluster whose priorities are this model's failover chain.
+    pub cluster: String,
+    /// `max_tokens` sent to providers that require one when the client gave none.
+    pub default_max_tokens: Option<u32>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAccounting {
+    pub cluster: String,
+    pub authority: String,
+    #[serde(default = "default_usage_path")]
+    pub path: String,
+    pub flush_interval_ms: Option<u64>,
+    pub batch_max: Option<usize>,
+    pub timeout_ms: Option<u64>,
+}
+
+fn default_usage_path() -> String {
+    "/v1/usage".to_owned()
+}

@@ -1,0 +1,16 @@
+//! Switchboard core: everything the Envoy filter does that is not a host call.
+//!
+//! Invariant: nothing in this crate imports `proxy_wasm`; every function is pure
+//! and natively testable, and none of it may panic on any input. One module per
+//! step of the request flow (see docs/design.md).
+
+pub mod accounting;
+pub mod auth;
+pub mod config;
+pub mod error;
+pub mod request;
+pub mod route;
+pub mod schema;
+pub mod translate;
+pub mod upstream;
+pub mod usage;

@@ -1,0 +1,9 @@
+//! Wire types only: one module per API schema, serde structs and enums with
+//! no logic. Translators in `translate/` decide what the fields mean.
+//!
+//! Types a gateway *reads* borrow from the body (`Cow<str>`, `&RawValue`) so
+//! that parsing copies almost nothing; types it *writes* borrow from what was
+//! read.
+
+pub mod anthropic;
+pub mod openai;

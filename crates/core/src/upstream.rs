@@ -1,0 +1,118 @@
+//! The translate role's plan for one attempt: which provider the endpoint is,
+//! and the path, authority and credential headers that provider expects.
+//!
+//! Invariant: whatever credentials the client sent never leave for a provider;
+//! `CLIENT_CREDENTIAL_HEADERS` are always removed before the provider's own key
+//! is set.
+
+use crate::config::Provider;
+use crate::translate::{endpoint_suffix, ProviderSchema};
+
+/// Anthropic requires an explicit API version; pinned so behaviour cannot drift.
+pub const ANTHROPIC_VERSION: &str = "2023-06-01";
+
+/// Endpoint metadata key (`filter_metadata.switchboard.*`) set on every endpoint.
+pub const METADATA_NAMESPACE: &str = "switchboard";
+
+/// Set by the policy role for the translate role: the routed model's default
+/// `max_tokens` for providers that require one. Internal; never forwarded.
+pub const DEFAULT_MAX_TOKENS_HEADER: &str = "x-switchboard-default-max-tokens";
+
+/// Headers that may carry a client's or another provider's credentials, and
+/// gateway-internal headers, none of which may reach a provider.
+pub const CLIENT_CREDENTIAL_HEADERS: &[&str] = &[
+    "authorization",
+    "x-api-key",
+    "api-key",
+    "x-goog-api-key",
+    "proxy-authorization",
+    "cookie",
+    "anthropic-version",
+    "anthropic-beta",
+    crate::route::CLUSTER_HEADER,
+];
+
+/// What an endpoint's metadata says about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EndpointTarget {
+    /// Provider name, a key of the config's `providers`.
+    pub provider: String,
+    /// Model name the provider expects.
+    pub upstream_model: String,
+    /// Catalog name the client is told served it (`x-switchboard-model`).
+    pub served_as: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UpstreamPlan {
+    pub path: String,
+    pub authority: String,
+    /// Set after the credential headers are removed.
+    pub headers: Vec<(&'static str, String)>,
+}
+
+pub fn plan(provider: &Provider, api_key: &str) -> UpstreamPlan {
+    let path = format!("{}{}", provider.base_path, endpoint_suffix(provider.schema));
+    let mut headers = vec![("content-type", "application/json".to_owned())];
+    match provider.schema {
+        ProviderSchema::Openai => headers.push(("authorization", format!("Bearer {api_key}"))),
+        ProviderSchema::Anthropic => {
+            headers.push(("x-api-key", api_key.to_owned()));
+            headers.push(("anthropic-version", ANTHROPIC_VERSION.to_owned()));
+        }
+    }
+    UpstreamPlan {
+        path,
+        authority: provider.authority.clone(),
+        headers,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn provider(schema: ProviderSchema) -> Provider {
+        Provider {
+            name: "p".into(),
+            schema,
+            base_path: "/v1".into(),
+            authority: "api.example.com".into(),
+            api_key_env: "K".into(),
+        }
+    }
+
+    #[test]
+    fn openai_gets_bearer_and_chat_path() {
+        let p = plan(&provider(ProviderSchema::Openai), "sk-prov");
+        assert_eq!(p.path, "/v1/chat/completions");
+        assert_eq!(p.authority, "api.example.com");
+        assert!(p
+            .headers
+            .contains(&("authorization", "Bearer sk-prov".to_owned())));
+    }
+
+    #[test]
+    fn anthropic_gets_x_api_key_and_pinned_version() {
+        let p = plan(&provider(ProviderSchema::Anthropic), "ak");
+        assert_eq!(p.path, "/v1/messages");
+        assert!(p.headers.contains(&("x-api-key", "ak".to_owned())));
+        assert!(p
+            .headers
+            .contains(&("anthropic-version", ANTHROPIC_VERSION.to_owned())));
+        assert!(!p.headers.iter().any(|(n, _)| *n == "authorization"));
+    }
+
+    #[test]
+    fn every_credential_header_is_stripped() {
+        for h in [
+            "authorization",
+            "x-api-key",
+            "api-key",
+            "x-goog-api-key",
+            "x-switchboard-cluster",
+        ] {
+            assert!(CLIENT_CREDENTIAL_HEADERS.contains(&h), "{h}");
+        }
+    }
+}

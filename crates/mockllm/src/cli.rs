@@ -1,0 +1,61 @@
+//! Command-line interface of the `mockllm` binary.
+
+use std::net::SocketAddr;
+
+use clap::Parser;
+
+use crate::state::Config;
+
+/// Mock OpenAI and Anthropic providers with fault injection, for tests.
+#[derive(Debug, Parser)]
+#[command(name = "mockllm", version, about)]
+pub struct Cli {
+    /// Address to listen on; port 0 picks a free port, printed as `LISTENING <ip>:<port>`.
+    #[arg(long, default_value = "127.0.0.1:0")]
+    pub listen: SocketAddr,
+
+    /// Key the OpenAI endpoint requires as `Authorization: Bearer <key>` (unset: any).
+    #[arg(long, env = "MOCKLLM_OPENAI_KEY", hide_env_values = true)]
+    pub openai_key: Option<String>,
+
+    /// Key the Anthropic endpoint requires in `x-api-key` (unset: any non-empty header).
+    #[arg(long, env = "MOCKLLM_ANTHROPIC_KEY", hide_env_values = true)]
+    pub anthropic_key: Option<String>,
+}
+
+impl Cli {
+    pub fn config(&self) -> Config {
+        Config {
+            openai_key: self.openai_key.clone(),
+            anthropic_key: self.anthropic_key.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_flags() {
+        let cli = Cli::try_parse_from([
+            "mockllm",
+            "--listen",
+            "127.0.0.1:0",
+            "--openai-key",
+            "sk-o",
+            "--anthropic-key",
+            "sk-a",
+        ])
+        .unwrap();
+        assert_eq!(cli.listen, "127.0.0.1:0".parse().unwrap());
+        let config = cli.config();
+        assert_eq!(config.openai_key.as_deref(), Some("sk-o"));
+        assert_eq!(config.anthropic_key.as_deref(), Some("sk-a"));
+    }
+
+    #[test]
+    fn rejects_a_bad_address() {
+        assert!(Cli::try_parse_from(["mockllm", "--listen", "nowhere"]).is_err());
+    }
+}

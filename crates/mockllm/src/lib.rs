@@ -1,0 +1,52 @@
+//! mockllm: the far side of the network for Switchboard's tests.
+//!
+//! An HTTP server that speaks the OpenAI Chat Completions and Anthropic Messages
+//! wire formats as published, answers deterministically (reply text and token
+//! counts are a pure function of the request), records every provider request for
+//! later inspection, and injects faults chosen by the request itself (header
+//! `x-mock-fault` or a token inside `model`), so a test can drive any failure
+//! without configuring the server.
+//!
+//! Entry points: [`app`] builds the router, [`serve`] runs it on a listener with the
+//! connection handling that connection-level faults need.
+
+pub mod cli;
+mod dispatch;
+mod faults;
+mod ids;
+mod plan;
+mod record;
+mod server;
+mod sse;
+mod state;
+mod tokens;
+
+mod anthropic;
+mod openai;
+
+use axum::routing::{get, post};
+use axum::Router;
+
+pub use faults::{Fault, FaultKind};
+pub use server::serve;
+pub use state::{AppState, Config};
+
+/// The full router: provider endpoints, recording endpoints and health check.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .route(
+            "/v1/chat/completions",
+            post(dispatch::handle::<openai::OpenAi>),
+        )
+        .route(
+            "/v1/messages",
+            post(dispatch::handle::<anthropic::Anthropic>),
+        )
+        .route("/_mock/requests", get(record::list).delete(record::clear))
+        .route("/healthz", get(health))
+        .with_state(state)
+}
+
+async fn health() -> axum::Json<serde_json::Value> {
+    axum::Json(serde_json::json!({"status": "ok"}))
+}

@@ -1,0 +1,181 @@
+//! OpenAI success bodies: `chat.completion` and the `chat.completion.chunk` stream.
+
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde_json::{json, Value};
+
+use super::{ChatRequest, REQUEST_ID_HEADER};
+use crate::dispatch::json_response;
+use crate::ids::unix_now;
+use crate::plan::{pieces, text, Plan, Reply, TOOL_ARGUMENTS, TOOL_ARGUMENT_PIECES};
+use crate::sse;
+
+const FINGERPRINT: &str = "fp_mock";
+
+/// Events sent before a `midstream-reset` break: the role chunk and the first content chunk.
+const EVENTS_BEFORE_BREAK: usize = 2;
+
+/// Non-streaming `chat.completion`.
+pub(super) fn completion(request: &ChatRequest, id: &str, request_id: &str) -> Response {
+    let message = match &request.plan.reply {
+        Reply::Text { words, .. } => json!({
+            "role": "assistant",
+            "content": text(words),
+            "refusal": null,
+        }),
+        Reply::ToolCall { name } => json!({
+            "role": "assistant",
+            "content": null,
+            "refusal": null,
+            "tool_calls": [{
+                "id": tool_call_id(id),
+                "type": "function",
+                "function": {"name": name, "arguments": TOOL_ARGUMENTS},
+            }],
+        }),
+    };
+    let body = json!({
+        "id": id,
+        "object": "chat.completion",
+        "created": unix_now(),
+        "model": request.model,
+        "choices": [{
+            "index": 0,
+            "message": message,
+            "logprobs": null,
+            "finish_reason": finish_reason(&request.plan),
+        }],
+        "usage": usage(&request.plan),
+        "system_fingerprint": FINGERPRINT,
+    });
+    json_response(StatusCode::OK, &body, REQUEST_ID_HEADER, request_id)
+}
+
+/// Streaming answer: role chunk, content chunks, finish chunk, optional usage chunk, `[DONE]`.
+pub(super) fn stream(
+    request: &ChatRequest,
+    id: &str,
+    request_id: &str,
+    midstream_reset: bool,
+) -> Response {
+    let chunk = Chunker {
+        id,
+        created: unix_now(),
+        model: &request.model,
+        include_usage: request.include_usage,
+    };
+    let mut events = Vec::new();
+    match &request.plan.reply {
+        Reply::Text { words, .. } => {
+            events.push(chunk.delta(json!({"role": "assistant", "content": ""}), None));
+            for piece in pieces(words) {
+                events.push(chunk.delta(json!({"content": piece}), None));
+            }
+        }
+        Reply::ToolCall { name } => {
+            events.push(chunk.delta(
+                json!({
+                    "role": "assistant",
+                    "content": null,
+                    "tool_calls": [{
+                        "index": 0,
+                        "id": tool_call_id(id),
+                        "type": "function",
+                        "function": {"name": name, "arguments": ""},
+                    }],
+                }),
+                None,
+            ));
+            for piece in TOOL_ARGUMENT_PIECES {
+                events.push(chunk.delta(
+                    json!({"tool_calls": [{"index": 0, "function": {"arguments": piece}}]}),
+                    None,
+                ));
+            }
+        }
+    }
+    events.push(chunk.delta(json!({}), Some(finish_reason(&request.plan))));
+    if request.include_usage {
+        events.push(sse::data(&json!({
+            "id": id,
+            "object": "chat.completion.chunk",
+            "created": chunk.created,
+            "model": request.model,
+            "system_fingerprint": FINGERPRINT,
+            "choices": [],
+            "usage": usage(&request.plan),
+        })));
+    }
+    events.push("data: [DONE]\n\n".to_owned());
+    let break_after = midstream_reset.then_some(EVENTS_BEFORE_BREAK);
+    sse::response(events, break_after, REQUEST_ID_HEADER, request_id)
+}
+
+/// Frames `chat.completion.chunk` events sharing one id and `created`.
+struct Chunker<'a> {
+    id: &'a str,
+    created: u64,
+    model: &'a str,
+    include_usage: bool,
+}
+
+impl Chunker<'_> {
+    fn delta(&self, delta: Value, finish_reason: Option<&str>) -> String {
+        let mut chunk = json!({
+            "id": self.id,
+            "object": "chat.completion.chunk",
+            "created": self.created,
+            "model": self.model,
+            "system_fingerprint": FINGERPRINT,
+            "choices": [{
+                "index": 0,
+                "delta": delta,
+                "logprobs": null,
+                "finish_reason": finish_reason,
+            }],
+        });
+        if self.include_usage {
+            if let Some(object) = chunk.as_object_mut() {
+                object.insert("usage".to_owned(), Value::Null);
+            }
+        }
+        sse::data(&chunk)
+    }
+}
+
+fn finish_reason(plan: &Plan) -> &'static str {
+    match plan.reply {
+        Reply::Text {
+            truncated: false, ..
+        } => "stop",
+        Reply::Text {
+            truncated: true, ..
+        } => "length",
+        Reply::ToolCall { .. } => "tool_calls",
+    }
+}
+
+/// `call_…` derived from the completion id, so one response has one stable call id.
+fn tool_call_id(completion_id: &str) -> String {
+    let suffix = completion_id
+        .strip_prefix("chatcmpl-")
+        .unwrap_or(completion_id);
+    format!("call_{suffix}")
+}
+
+pub(super) fn usage(plan: &Plan) -> Value {
+    let prompt = plan.input_tokens;
+    let completion = plan.output_tokens();
+    json!({
+        "prompt_tokens": prompt,
+        "completion_tokens": completion,
+        "total_tokens": prompt + completion,
+        "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
+        "completion_tokens_details": {
+            "reasoning_tokens": 0,
+            "audio_tokens": 0,
+            "accepted_prediction_tokens": 0,
+            "rejected_prediction_tokens": 0,
+        },
+    })
+}

@@ -1,0 +1,281 @@
+//! The downstream `policy` role: authenticate, parse once, route; on the way
+//! back, account for what was served. Thin: every decision is a
+//! `switchboard_core` call.
+//!
+//! Headers are paused until the body has been read and routed (this needs
+//! `allow_on_headers_stop_iteration: true` in the plugin config), because the
+//! cluster header can only be written while request headers are still paused.
+
+use std::rc::Rc;
+
+use proxy_wasm::traits::{Context, HttpContext};
+use proxy_wasm::types::{Action, BufferType, MapType};
+use switchboard_core::accounting::UsageRecord;
+use switchboard_core::config::Config;
+use switchboard_core::error::GatewayError;
+use switchboard_core::{auth, request, route, upstream, usage};
+
+use crate::host;
+
+const CHAT_PATH: &str = "/v1/chat/completions";
+
+/// What the request side learned, kept for the response side.
+struct Admitted {
+    key_id: String,
+    team: Option<String>,
+    model_requested: String,
+    stream: bool,
+}
+
+pub struct PolicyFilter {
+    context_id: u32,
+    config: Option<Rc<Config>>,
+    usage_queue: Option<u32>,
+    request_id: String,
+    admitted: Option<Admitted>,
+    routed: bool,
+    /// Set once we answered locally; the response side then leaves it alone.
+    replied_locally: bool,
+    status: u16,
+    served_model: Option<String>,
+    provider: Option<String>,
+    attempts: u32,
+    /// An error response that is not JSON (e.g. Envoy's own "no healthy
+    /// upstream"): replaced by an OpenAI-shaped error.
+    rewrite_error: bool,
+    recorded: bool,
+}
+
+impl PolicyFilter {
+    pub fn new(context_id: u32, config: Rc<Config>, usage_queue: Option<u32>) -> Self {
+        Self::with(context_id, Some(config), usage_queue)
+    }
+
+    /// A stream created without a valid config answers 500 instead of the SDK
+    /// panicking on a missing context.
+    pub fn unconfigured(context_id: u32) -> Self {
+        Self::with(context_id, None, None)
+    }
+
+    fn with(context_id: u32, config: Option<Rc<Config>>, usage_queue: Option<u32>) -> Self {
+        Self {
+            context_id,
+            config,
+            usage_queue,
+            request_id: String::new(),
+            admitted: None,
+            routed: false,
+            replied_locally: false,
+            status: 0,
+            served_model: None,
+            provider: None,
+            attempts: 1,
+            rewrite_error: false,
+            recorded: false,
+        }
+    }
+
+    fn reject(&mut self, error: &GatewayError) -> Action {
+        log::debug!(
+            "[{}] rejected: {} {}",
+            self.context_id,
+            error.status,
+            error.code
+        );
+        self.replied_locally = true;
+        if !host::send_json(error.status, &error.to_json(), &[]) {
+            log::error!("[{}] could not send the local reply", self.context_id);
+        }
+        Action::Pause
+    }
+
+    fn route_body(&mut self, config: &Config, body: &[u8]) -> Result<(), GatewayError> {
+        let head = request::parse_chat_request(body)?;
+        let target = route::resolve(config, &head.model)?;
+        if !host::set_header(MapType::HttpRequestHeaders, route::CLUSTER_HEADER, &target.cluster) {
+            return Err(GatewayError::internal(
+                "route_failed",
+                "The gateway could not set the route.",
+            ));
+        }
+        host::set_header(
+            MapType::HttpRequestHeaders,
+            upstream::DEFAULT_MAX_TOKENS_HEADER,
+            &target.default_max_tokens.to_string(),
+        );
+        host::clear_route_cache();
+        if let Some(a) = self.admitted.as_mut() {
+            a.model_requested = head.model;
+            a.stream = head.stream;
+        }
+        self.routed = true;
+        Ok(())
+    }
+
+    /// Filter state for access logs, then one usage record on the queue.
+    fn record(&mut self, body: Option<&[u8]>) {
+        if self.recorded || !self.routed {
+            return;
+        }
+        self.recorded = true;
+        let Some(admitted) = self.admitted.as_ref() else {
+            return;
+        };
+        let mut record = UsageRecord {
+            request_id: self.request_id.clone(),
+            key_id: admitted.key_id.clone(),
+            team: admitted.team.clone(),
+            model_requested: admitted.model_requested.clone(),
+            model_served: self.served_model.clone(),
+            provider: self.provider.clone(),
+            status: self.status,
+            input_tokens: 0,
+            output_tokens: 0,
+            cached_input_tokens: 0,
+            reasoning_tokens: 0,
+            attempts: self.attempts,
+            ts_ms: host::now_ms(),
+        };
+        record.set_usage(body.and_then(usage::from_openai_body));
+
+        let input = record.input_tokens.to_string();
+        let output = record.output_tokens.to_string();
+        let served = record.model_served.as_deref().unwrap_or("-");
+        for (name, value) in [
+            ("switchboard.key_id", record.key_id.as_str()),
+            ("switchboard.model", served),
+            ("switchboard.input_tokens", input.as_str()),
+            ("switchboard.output_tokens", output.as_str()),
+        ] {
+            host::set_filter_state(name, value);
+        }
+
+        let Some(queue) = self.usage_queue else {
+            return;
+        };
+        match record.to_json() {
+            Some(json) if host::enqueue(queue, &json) => {}
+            _ => log::error!("[{}] usage record could not be queued", self.context_id),
+        }
+    }
+}
+
+impl Context for PolicyFilter {}
+
+impl HttpContext for PolicyFilter {
+    fn on_http_request_headers(&mut self, _headers: usize, end_of_stream: bool) -> Action {
+        let Some(config) = self.config.clone() else {
+            return self.reject(&GatewayError::internal(
+                "not_configured",
+                "The gateway has no valid configuration.",
+            ));
+        };
+        // A client must never pick the cluster or the translate settings itself.
+        host::remove_header(MapType::HttpRequestHeaders, route::CLUSTER_HEADER);
+        host::remove_header(MapType::HttpRequestHeaders, upstream::DEFAULT_MAX_TOKENS_HEADER);
+        self.request_id = host::header(MapType::HttpRequestHeaders, "x-request-id").unwrap_or_default();
+
+        let method = host::header(MapType::HttpRequestHeaders, ":method").unwrap_or_default();
+        let path = host::header(MapType::HttpRequestHeaders, ":path").unwrap_or_default();
+        let path_only = path.split('?').next().unwrap_or_default();
+        if path_only != CHAT_PATH || method != "POST" {
+            return self.reject(&GatewayError::unsupported_endpoint(&method, path_only));
+        }
+
+        let authorization = host::header(MapType::HttpRequestHeaders, "authorization");
+        let key = match auth::authenticate(&config, authorization.as_deref()) {
+            Ok(k) => k,
+            Err(e) => return self.reject(&e),
+        };
+        self.admitted = Some(Admitted {
+            key_id: key.id.clone(),
+            team: key.team.clone(),
+            model_requested: String::new(),
+            stream: false,
+        });
+        // The client's credential stops here.
+        host::remove_header(MapType::HttpRequestHeaders, "authorization");
+
+        if end_of_stream {
+            return self.reject(&GatewayError::invalid_json("the body is empty"));
+        }
+        Action::Pause
+    }
+
+    fn on_http_request_body(&mut self, body_size: usize, end_of_stream: bool) -> Action {
+        if self.replied_locally {
+            return Action::Pause;
+        }
+        let Some(config) = self.config.clone() else {
+            return Action::Pause;
+        };
+        if body_size > config.max_request_body_bytes {
+            return self.reject(&GatewayError::body_too_large(config.max_request_body_bytes));
+        }
+        if !end_of_stream {
+            return Action::Pause;
+        }
+        let body = host::body(BufferType::HttpRequestBody, body_size);
+        match self.route_body(&config, &body) {
+            Ok(()) => Action::Continue,
+            Err(e) => self.reject(&e),
+        }
+    }
+
+    fn on_http_response_headers(&mut self, _headers: usize, end_of_stream: bool) -> Action {
+        if self.replied_locally {
+            return Action::Continue;
+        }
+        self.status = host::header(MapType::HttpResponseHeaders, ":status")
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        self.served_model = host::header(MapType::HttpResponseHeaders, "x-switchboard-model");
+        self.provider = host::header(MapType::HttpResponseHeaders, "x-switchboard-provider");
+        self.attempts = host::header(MapType::HttpResponseHeaders, "x-envoy-attempt-count")
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(1);
+        let is_json = host::header(MapType::HttpResponseHeaders, "content-type")
+            .is_some_and(|c| c.contains("json"));
+        if self.status >= 400 && !is_json {
+            self.rewrite_error = true;
+            host::remove_header(MapType::HttpResponseHeaders, "content-length");
+            host::set_header(MapType::HttpResponseHeaders, "content-type", "application/json");
+        }
+        if end_of_stream {
+            self.record(None);
+        }
+        Action::Continue
+    }
+
+    fn on_http_response_body(&mut self, body_size: usize, end_of_stream: bool) -> Action {
+        if self.replied_locally {
+            return Action::Continue;
+        }
+        let streaming = self.admitted.as_ref().is_some_and(|a| a.stream);
+        if streaming && !self.rewrite_error {
+            // Never buffer a stream; streamed usage is counted in a later issue.
+            if end_of_stream {
+                self.record(None);
+            }
+            return Action::Continue;
+        }
+        if !end_of_stream {
+            return Action::Pause;
+        }
+        if self.rewrite_error {
+            let error = GatewayError::from_gateway_status(self.status);
+            host::replace_body(BufferType::HttpResponseBody, body_size, &error.to_json());
+            self.record(None);
+            return Action::Continue;
+        }
+        let body = host::body(BufferType::HttpResponseBody, body_size);
+        self.record(Some(&body));
+        Action::Continue
+    }
+
+    fn on_log(&mut self) {
+        // A stream that ended without a response body (reset, no upstream)
+        // is still accounted, with no tokens.
+        self.record(None);
+    }
+}

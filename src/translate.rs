@@ -1,0 +1,226 @@
+//! The upstream `translate` role, run by Envoy once per attempt: read which
+//! provider this endpoint is (endpoint metadata), rewrite the request into its
+//! dialect with its credentials, and translate its answer back to OpenAI shape.
+//!
+//! Because this runs per attempt, a retry that Envoy moves to the next priority
+//! (the next provider in the failover chain) is rewritten for *that* provider
+//! from the original client body, which the router replays.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use proxy_wasm::traits::{Context, HttpContext};
+use proxy_wasm::types::{Action, BufferType, MapType};
+use switchboard_core::config::{Config, Provider};
+use switchboard_core::error::GatewayError;
+use switchboard_core::translate::{self, ProviderSchema, TargetModel};
+use switchboard_core::upstream::{self, EndpointTarget, DEFAULT_MAX_TOKENS_HEADER, METADATA_NAMESPACE};
+
+use crate::host;
+
+/// Provider keys read once from the VM environment at configure time.
+#[derive(Default)]
+pub struct ProviderKeys(HashMap<String, String>);
+
+impl ProviderKeys {
+    pub fn from_env(config: &Config) -> Self {
+        let mut keys = HashMap::new();
+        for provider in config.providers() {
+            match std::env::var(&provider.api_key_env) {
+                Ok(k) if !k.is_empty() => {
+                    keys.insert(provider.name.clone(), k);
+                }
+                _ => log::warn!(
+                    "provider '{}': environment variable {} is not set (list it in vm_config.environment_variables)",
+                    provider.name,
+                    provider.api_key_env
+                ),
+            }
+        }
+        Self(keys)
+    }
+
+    fn get(&self, provider: &str) -> Option<&str> {
+        self.0.get(provider).map(String::as_str)
+    }
+}
+
+pub struct TranslateFilter {
+    context_id: u32,
+    config: Rc<Config>,
+    keys: Rc<ProviderKeys>,
+    target: Option<(EndpointTarget, Provider)>,
+    default_max_tokens: u32,
+    replied_locally: bool,
+    /// The response body must be rewritten (non-OpenAI success, or any error).
+    translate_response: bool,
+    response_status: u16,
+}
+
+fn endpoint_metadata(field: &str) -> Option<String> {
+    host::property_string(vec![
+        "xds",
+        "upstream_host_metadata",
+        "filter_metadata",
+        METADATA_NAMESPACE,
+        field,
+    ])
+}
+
+impl TranslateFilter {
+    pub fn new(context_id: u32, config: Rc<Config>, keys: Rc<ProviderKeys>) -> Self {
+        Self {
+            context_id,
+            config,
+            keys,
+            target: None,
+            default_max_tokens: 4096,
+            replied_locally: false,
+            translate_response: false,
+            response_status: 0,
+        }
+    }
+
+    fn reject(&mut self, error: &GatewayError) -> Action {
+        log::warn!("[{}] translate refused: {} {}", self.context_id, error.status, error.code);
+        self.replied_locally = true;
+        host::send_json(error.status, &error.to_json(), &[]);
+        Action::Pause
+    }
+
+    fn resolve_target(&self) -> Result<(EndpointTarget, Provider), GatewayError> {
+        let misconfigured =
+            || GatewayError::internal("upstream_misconfigured", "The provider endpoint is not configured for Switchboard.");
+        let provider_name = endpoint_metadata("provider").ok_or_else(misconfigured)?;
+        let upstream_model = endpoint_metadata("model").ok_or_else(misconfigured)?;
+        let served_as = endpoint_metadata("served_as").unwrap_or_else(|| upstream_model.clone());
+        let provider = self.config.provider(&provider_name).ok_or_else(misconfigured)?.clone();
+        Ok((
+            EndpointTarget {
+                provider: provider_name,
+                upstream_model,
+                served_as,
+            },
+            provider,
+        ))
+    }
+
+    fn prepare_headers(&mut self) -> Result<(), GatewayError> {
+        let (target, provider) = self.resolve_target()?;
+        let key = self.keys.get(&provider.name).ok_or_else(|| {
+            GatewayError::internal("provider_key_missing", "The gateway has no key for this provider.")
+        })?;
+        let plan = upstream::plan(&provider, key);
+        for name in upstream::CLIENT_CREDENTIAL_HEADERS {
+            host::remove_header(MapType::HttpRequestHeaders, name);
+        }
+        host::remove_header(MapType::HttpRequestHeaders, "content-length");
+        host::set_header(MapType::HttpRequestHeaders, ":path", &plan.path);
+        host::set_header(MapType::HttpRequestHeaders, ":authority", &plan.authority);
+        for (name, value) in &plan.headers {
+            host::set_header(MapType::HttpRequestHeaders, name, value);
+        }
+        if let Some(max) = host::header(MapType::HttpRequestHeaders, DEFAULT_MAX_TOKENS_HEADER)
+            .and_then(|v| v.parse().ok())
+        {
+            self.default_max_tokens = max;
+        }
+        host::remove_header(MapType::HttpRequestHeaders, DEFAULT_MAX_TOKENS_HEADER);
+        self.target = Some((target, provider));
+        Ok(())
+    }
+}
+
+impl Context for TranslateFilter {}
+
+impl HttpContext for TranslateFilter {
+    fn on_http_request_headers(&mut self, _headers: usize, end_of_stream: bool) -> Action {
+        if let Err(e) = self.prepare_headers() {
+            return self.reject(&e);
+        }
+        if end_of_stream {
+            return Action::Continue;
+        }
+        Action::Pause
+    }
+
+    fn on_http_request_body(&mut self, body_size: usize, end_of_stream: bool) -> Action {
+        if self.replied_locally {
+            return Action::Pause;
+        }
+        if !end_of_stream {
+            return Action::Pause;
+        }
+        let Some((target, provider)) = self.target.as_ref() else {
+            return Action::Continue;
+        };
+        let body = host::body(BufferType::HttpRequestBody, body_size);
+        let model = TargetModel {
+            upstream_model: &target.upstream_model,
+            default_max_tokens: self.default_max_tokens,
+        };
+        match translate::translate_request(provider.schema, &body, &model) {
+            Ok(rewritten) => {
+                host::replace_body(BufferType::HttpRequestBody, body_size, &rewritten);
+                host::set_header(
+                    MapType::HttpRequestHeaders,
+                    "content-length",
+                    &rewritten.len().to_string(),
+                );
+                Action::Continue
+            }
+            Err(e) => self.reject(&e),
+        }
+    }
+
+    fn on_http_response_headers(&mut self, _headers: usize, _end_of_stream: bool) -> Action {
+        if self.replied_locally {
+            return Action::Continue;
+        }
+        let Some((target, provider)) = self.target.as_ref() else {
+            return Action::Continue;
+        };
+        host::set_header(MapType::HttpResponseHeaders, "x-switchboard-model", &target.served_as);
+        host::set_header(MapType::HttpResponseHeaders, "x-switchboard-provider", &target.provider);
+        self.response_status = host::header(MapType::HttpResponseHeaders, ":status")
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(502);
+        let ok = (200..300).contains(&self.response_status);
+        self.translate_response = !ok || provider.schema != ProviderSchema::Openai;
+        if self.translate_response {
+            host::remove_header(MapType::HttpResponseHeaders, "content-length");
+            host::set_header(MapType::HttpResponseHeaders, "content-type", "application/json");
+        }
+        Action::Continue
+    }
+
+    fn on_http_response_body(&mut self, body_size: usize, end_of_stream: bool) -> Action {
+        if !self.translate_response || self.replied_locally {
+            return Action::Continue;
+        }
+        if !end_of_stream {
+            return Action::Pause;
+        }
+        let Some((target, provider)) = self.target.as_ref() else {
+            return Action::Continue;
+        };
+        let body = host::body(BufferType::HttpResponseBody, body_size);
+        if (200..300).contains(&self.response_status) {
+            let created = host::now_ms() / 1000;
+            match translate::translate_response_at(provider.schema, &body, &target.served_as, created) {
+                Ok(Some(translated)) => {
+                    host::replace_body(BufferType::HttpResponseBody, body_size, &translated);
+                }
+                Ok(None) => {}
+                Err(e) => {
+                    log::error!("[{}] response translation failed: {}", self.context_id, e.code);
+                    host::replace_body(BufferType::HttpResponseBody, body_size, &e.to_json());
+                }
+            }
+        } else {
+            let error = translate::translate_error(provider.schema, self.response_status, &body);
+            host::replace_body(BufferType::HttpResponseBody, body_size, &error);
+        }
+        Action::Continue
+    }
+}
