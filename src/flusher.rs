@@ -90,7 +90,11 @@ impl Flusher {
         }
         match host::call_response_status() {
             Some(status) if (200..300).contains(&status) => {
-                log::debug!("[root {}] delivered {} usage records", self.root_id, records.len());
+                log::debug!(
+                    "[root {}] delivered {} usage records",
+                    self.root_id,
+                    records.len()
+                );
                 self.backoff_ticks = 0;
             }
             status => {
@@ -114,7 +118,10 @@ impl Flusher {
             }
         }
         if lost > 0 {
-            log::error!("[root {}] {lost} usage records could not be re-queued", self.root_id);
+            log::error!(
+                "[root {}] {lost} usage records could not be re-queued",
+                self.root_id
+            );
         }
     }
 }

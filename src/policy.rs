@@ -92,7 +92,11 @@ impl PolicyFilter {
     fn route_body(&mut self, config: &Config, body: &[u8]) -> Result<(), GatewayError> {
         let head = request::parse_chat_request(body)?;
         let target = route::resolve(config, &head.model)?;
-        if !host::set_header(MapType::HttpRequestHeaders, route::CLUSTER_HEADER, &target.cluster) {
+        if !host::set_header(
+            MapType::HttpRequestHeaders,
+            route::CLUSTER_HEADER,
+            &target.cluster,
+        ) {
             return Err(GatewayError::internal(
                 "route_failed",
                 "The gateway could not set the route.",
@@ -172,8 +176,12 @@ impl HttpContext for PolicyFilter {
         };
         // A client must never pick the cluster or the translate settings itself.
         host::remove_header(MapType::HttpRequestHeaders, route::CLUSTER_HEADER);
-        host::remove_header(MapType::HttpRequestHeaders, upstream::DEFAULT_MAX_TOKENS_HEADER);
-        self.request_id = host::header(MapType::HttpRequestHeaders, "x-request-id").unwrap_or_default();
+        host::remove_header(
+            MapType::HttpRequestHeaders,
+            upstream::DEFAULT_MAX_TOKENS_HEADER,
+        );
+        self.request_id =
+            host::header(MapType::HttpRequestHeaders, "x-request-id").unwrap_or_default();
 
         let method = host::header(MapType::HttpRequestHeaders, ":method").unwrap_or_default();
         let path = host::header(MapType::HttpRequestHeaders, ":path").unwrap_or_default();
@@ -239,7 +247,11 @@ impl HttpContext for PolicyFilter {
         if self.status >= 400 && !is_json {
             self.rewrite_error = true;
             host::remove_header(MapType::HttpResponseHeaders, "content-length");
-            host::set_header(MapType::HttpResponseHeaders, "content-type", "application/json");
+            host::set_header(
+                MapType::HttpResponseHeaders,
+                "content-type",
+                "application/json",
+            );
         }
         if end_of_stream {
             self.record(None);

@@ -50,7 +50,13 @@ fn sdk_level(level: config::LogLevel) -> LogLevel {
 }
 
 impl Context for SwitchboardRoot {
-    fn on_http_call_response(&mut self, token: u32, _headers: usize, _body: usize, _trailers: usize) {
+    fn on_http_call_response(
+        &mut self,
+        token: u32,
+        _headers: usize,
+        _body: usize,
+        _trailers: usize,
+    ) {
         if let Some(flusher) = self.flusher.as_mut() {
             flusher.on_response(token);
         }

@@ -14,7 +14,9 @@ use proxy_wasm::types::{Action, BufferType, MapType};
 use switchboard_core::config::{Config, Provider};
 use switchboard_core::error::GatewayError;
 use switchboard_core::translate::{self, ProviderSchema, TargetModel};
-use switchboard_core::upstream::{self, EndpointTarget, DEFAULT_MAX_TOKENS_HEADER, METADATA_NAMESPACE};
+use switchboard_core::upstream::{
+    self, EndpointTarget, DEFAULT_MAX_TOKENS_HEADER, METADATA_NAMESPACE,
+};
 
 use crate::host;
 
@@ -82,19 +84,32 @@ impl TranslateFilter {
     }
 
     fn reject(&mut self, error: &GatewayError) -> Action {
-        log::warn!("[{}] translate refused: {} {}", self.context_id, error.status, error.code);
+        log::warn!(
+            "[{}] translate refused: {} {}",
+            self.context_id,
+            error.status,
+            error.code
+        );
         self.replied_locally = true;
         host::send_json(error.status, &error.to_json(), &[]);
         Action::Pause
     }
 
     fn resolve_target(&self) -> Result<(EndpointTarget, Provider), GatewayError> {
-        let misconfigured =
-            || GatewayError::internal("upstream_misconfigured", "The provider endpoint is not configured for Switchboard.");
+        let misconfigured = || {
+            GatewayError::internal(
+                "upstream_misconfigured",
+                "The provider endpoint is not configured for Switchboard.",
+            )
+        };
         let provider_name = endpoint_metadata("provider").ok_or_else(misconfigured)?;
         let upstream_model = endpoint_metadata("model").ok_or_else(misconfigured)?;
         let served_as = endpoint_metadata("served_as").unwrap_or_else(|| upstream_model.clone());
-        let provider = self.config.provider(&provider_name).ok_or_else(misconfigured)?.clone();
+        let provider = self
+            .config
+            .provider(&provider_name)
+            .ok_or_else(misconfigured)?
+            .clone();
         Ok((
             EndpointTarget {
                 provider: provider_name,
@@ -108,7 +123,10 @@ impl TranslateFilter {
     fn prepare_headers(&mut self) -> Result<(), GatewayError> {
         let (target, provider) = self.resolve_target()?;
         let key = self.keys.get(&provider.name).ok_or_else(|| {
-            GatewayError::internal("provider_key_missing", "The gateway has no key for this provider.")
+            GatewayError::internal(
+                "provider_key_missing",
+                "The gateway has no key for this provider.",
+            )
         })?;
         let plan = upstream::plan(&provider, key);
         for name in upstream::CLIENT_CREDENTIAL_HEADERS {
@@ -180,8 +198,16 @@ impl HttpContext for TranslateFilter {
         let Some((target, provider)) = self.target.as_ref() else {
             return Action::Continue;
         };
-        host::set_header(MapType::HttpResponseHeaders, "x-switchboard-model", &target.served_as);
-        host::set_header(MapType::HttpResponseHeaders, "x-switchboard-provider", &target.provider);
+        host::set_header(
+            MapType::HttpResponseHeaders,
+            "x-switchboard-model",
+            &target.served_as,
+        );
+        host::set_header(
+            MapType::HttpResponseHeaders,
+            "x-switchboard-provider",
+            &target.provider,
+        );
         self.response_status = host::header(MapType::HttpResponseHeaders, ":status")
             .and_then(|s| s.parse().ok())
             .unwrap_or(502);
@@ -189,7 +215,11 @@ impl HttpContext for TranslateFilter {
         self.translate_response = !ok || provider.schema != ProviderSchema::Openai;
         if self.translate_response {
             host::remove_header(MapType::HttpResponseHeaders, "content-length");
-            host::set_header(MapType::HttpResponseHeaders, "content-type", "application/json");
+            host::set_header(
+                MapType::HttpResponseHeaders,
+                "content-type",
+                "application/json",
+            );
         }
         Action::Continue
     }
@@ -207,13 +237,22 @@ impl HttpContext for TranslateFilter {
         let body = host::body(BufferType::HttpResponseBody, body_size);
         if (200..300).contains(&self.response_status) {
             let created = host::now_ms() / 1000;
-            match translate::translate_response_at(provider.schema, &body, &target.served_as, created) {
+            match translate::translate_response_at(
+                provider.schema,
+                &body,
+                &target.served_as,
+                created,
+            ) {
                 Ok(Some(translated)) => {
                     host::replace_body(BufferType::HttpResponseBody, body_size, &translated);
                 }
                 Ok(None) => {}
                 Err(e) => {
-                    log::error!("[{}] response translation failed: {}", self.context_id, e.code);
+                    log::error!(
+                        "[{}] response translation failed: {}",
+                        self.context_id,
+                        e.code
+                    );
                     host::replace_body(BufferType::HttpResponseBody, body_size, &e.to_json());
                 }
             }

@@ -116,12 +116,17 @@ fn valid_openai_errors_pass_through_unchanged() {
         translate_error(ProviderSchema::Openai, 429, body),
         body.to_vec()
     );
-    // A null code is OpenAI's own habit: still a valid error, still unchanged.
+}
+
+#[test]
+fn a_null_code_is_filled_from_the_status_and_the_rest_kept() {
+    // OpenAI's own habit; our clients always get a string code to branch on.
     let body = br#"{"error":{"message":"bad","type":"invalid_request_error","param":"messages","code":null}}"#;
-    assert_eq!(
-        translate_error(ProviderSchema::Openai, 400, body),
-        body.to_vec()
-    );
+    let v = error_json(400, body);
+    assert_eq!(v["error"]["code"], "invalid_request");
+    assert_eq!(v["error"]["message"], "bad");
+    assert_eq!(v["error"]["param"], "messages");
+    assert_eq!(v["error"]["type"], "invalid_request_error");
 }
 
 #[test]

@@ -3,7 +3,7 @@
 //! The one stdout line, `LISTENING <ip>:<port>`, is the contract with test harnesses
 //! (which start the server on port 0); all logging goes to stderr.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -21,6 +21,7 @@ async fn main() -> ExitCode {
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
 
     let listener = match TcpListener::bind(cli.listen).await {

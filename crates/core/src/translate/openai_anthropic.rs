@@ -475,3 +475,53 @@ pub fn error(status: u16, provider_body: &[u8]) -> Vec<u8> {
     }
     render(&message, kind, None, code)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_stop_reason_has_a_finish_reason() {
+        let table = [
+            (Some("end_turn"), "stop"),
+            (Some("stop_sequence"), "stop"),
+            (Some("pause_turn"), "stop"),
+            (Some("max_tokens"), "length"),
+            (Some("model_context_window_exceeded"), "length"),
+            (Some("tool_use"), "tool_calls"),
+            (Some("refusal"), "content_filter"),
+            (Some("something_new"), "stop"),
+            (None, "stop"),
+        ];
+        for (reason, expected) in table {
+            assert_eq!(finish_reason(reason), expected, "{reason:?}");
+        }
+    }
+
+    #[test]
+    fn usage_never_overflows() {
+        let u = usage(anthropic::Usage {
+            input_tokens: Some(u64::MAX),
+            output_tokens: Some(u64::MAX),
+            cache_creation_input_tokens: Some(1),
+            cache_read_input_tokens: Some(1),
+            output_tokens_details: None,
+        });
+        assert_eq!(u.prompt_tokens, u64::MAX);
+        assert_eq!(u.total_tokens, u64::MAX);
+    }
+
+    #[test]
+    fn error_types_without_message_hints() {
+        assert_eq!(
+            map_error_type(Some("not_found_error"), "model: claude-x"),
+            Some(("invalid_request_error", "model_not_found"))
+        );
+        assert_eq!(
+            map_error_type(Some("invalid_request_error"), "Prompt is too long"),
+            Some(("invalid_request_error", "context_length_exceeded"))
+        );
+        assert_eq!(map_error_type(Some("brand_new_error"), ""), None);
+        assert_eq!(map_error_type(None, ""), None);
+    }
+}

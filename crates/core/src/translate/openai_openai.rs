@@ -145,8 +145,11 @@ pub fn error(status: u16, provider_body: &[u8]) -> Vec<u8> {
         // for escapes, and a lone surrogate must not reach a strict client
         // parser. Building a tree is acceptable here: error bodies are small
         // and off the hot path.
+        // A null `code` (OpenAI's own 5xx do this) is filled from the status
+        // class so clients can always branch on a string code.
         if fields.is_openai
             && short
+            && fields.code.is_some()
             && serde_json::from_slice::<serde_json::Value>(provider_body).is_ok()
         {
             return provider_body.to_vec();
