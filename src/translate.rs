@@ -133,7 +133,6 @@ impl TranslateFilter {
             host::remove_header(MapType::HttpRequestHeaders, name);
         }
         host::remove_header(MapType::HttpRequestHeaders, "content-length");
-        host::set_header(MapType::HttpRequestHeaders, ":path", &plan.path);
         host::set_header(MapType::HttpRequestHeaders, ":authority", &plan.authority);
         for (name, value) in &plan.headers {
             host::set_header(MapType::HttpRequestHeaders, name, value);
@@ -178,12 +177,14 @@ impl HttpContext for TranslateFilter {
             default_max_tokens: self.default_max_tokens,
         };
         match translate::translate_request(provider.schema, &body, &model) {
-            Ok(rewritten) => {
-                host::replace_body(BufferType::HttpRequestBody, body_size, &rewritten);
+            Ok(upstream) => {
+                let path = format!("{}{}", provider.base_path, upstream.path_suffix);
+                host::set_header(MapType::HttpRequestHeaders, ":path", &path);
+                host::replace_body(BufferType::HttpRequestBody, body_size, &upstream.body);
                 host::set_header(
                     MapType::HttpRequestHeaders,
                     "content-length",
-                    &rewritten.len().to_string(),
+                    &upstream.body.len().to_string(),
                 );
                 Action::Continue
             }

@@ -1,6 +1,6 @@
 //! Switchboard core: everything the Envoy filter does that is not a host call.
 //!
-//! Invariant: nothing in this crate imports `proxy_wasm`; every function is pure
+//! Invariant: nothing in this crate imports the proxy-wasm SDK; every function is pure
 //! and natively testable, and none of it may panic on any input. One module per
 //! step of the request flow (see docs/design.md).
 
@@ -11,6 +11,7 @@ pub mod error;
 pub mod request;
 pub mod route;
 pub mod schema;
+pub mod sse;
 pub mod translate;
 pub mod upstream;
 pub mod usage;

@@ -6,7 +6,7 @@
 //! is set.
 
 use crate::config::Provider;
-use crate::translate::{endpoint_suffix, ProviderSchema};
+use crate::translate::ProviderSchema;
 
 /// Anthropic requires an explicit API version; pinned so behaviour cannot drift.
 pub const ANTHROPIC_VERSION: &str = "2023-06-01";
@@ -43,16 +43,16 @@ pub struct EndpointTarget {
     pub served_as: String,
 }
 
+/// Headers and authority for one attempt; the path comes from
+/// `base_path` + the translated request's `path_suffix`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UpstreamPlan {
-    pub path: String,
     pub authority: String,
     /// Set after the credential headers are removed.
     pub headers: Vec<(&'static str, String)>,
 }
 
 pub fn plan(provider: &Provider, api_key: &str) -> UpstreamPlan {
-    let path = format!("{}{}", provider.base_path, endpoint_suffix(provider.schema));
     let mut headers = vec![("content-type", "application/json".to_owned())];
     match provider.schema {
         ProviderSchema::Openai => headers.push(("authorization", format!("Bearer {api_key}"))),
@@ -60,9 +60,9 @@ pub fn plan(provider: &Provider, api_key: &str) -> UpstreamPlan {
             headers.push(("x-api-key", api_key.to_owned()));
             headers.push(("anthropic-version", ANTHROPIC_VERSION.to_owned()));
         }
+        ProviderSchema::Gemini => headers.push(("x-goog-api-key", api_key.to_owned())),
     }
     UpstreamPlan {
-        path,
         authority: provider.authority.clone(),
         headers,
     }
@@ -85,7 +85,6 @@ mod tests {
     #[test]
     fn openai_gets_bearer_and_chat_path() {
         let p = plan(&provider(ProviderSchema::Openai), "sk-prov");
-        assert_eq!(p.path, "/v1/chat/completions");
         assert_eq!(p.authority, "api.example.com");
         assert!(p
             .headers
@@ -95,12 +94,17 @@ mod tests {
     #[test]
     fn anthropic_gets_x_api_key_and_pinned_version() {
         let p = plan(&provider(ProviderSchema::Anthropic), "ak");
-        assert_eq!(p.path, "/v1/messages");
         assert!(p.headers.contains(&("x-api-key", "ak".to_owned())));
         assert!(p
             .headers
             .contains(&("anthropic-version", ANTHROPIC_VERSION.to_owned())));
         assert!(!p.headers.iter().any(|(n, _)| *n == "authorization"));
+    }
+
+    #[test]
+    fn gemini_gets_goog_api_key() {
+        let p = plan(&provider(ProviderSchema::Gemini), "g");
+        assert!(p.headers.contains(&("x-goog-api-key", "g".to_owned())));
     }
 
     #[test]

@@ -49,7 +49,7 @@ fn exercise(bytes: &[u8]) {
     for schema in SCHEMAS {
         match translate_request(schema, bytes, &TARGET) {
             Ok(out) if schema == ProviderSchema::Anthropic => {
-                serde_json::from_slice::<Value>(&out).expect("translated request is JSON");
+                serde_json::from_slice::<Value>(&out.body).expect("translated request is JSON");
             }
             Ok(_) => {}
             Err(e) => assert!((400..600).contains(&e.status), "bad status {}", e.status),

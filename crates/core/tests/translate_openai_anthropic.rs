@@ -121,7 +121,7 @@ fn run(case: &Case) -> Result<(), String> {
     let (actual, expected) = match case.kind.as_str() {
         "request" | "response" => {
             let result = if case.kind == "request" {
-                translate_request(ProviderSchema::Anthropic, &case.input, &TARGET)
+                translate_request(ProviderSchema::Anthropic, &case.input, &TARGET).map(|r| r.body)
             } else {
                 translate_response_at(ProviderSchema::Anthropic, &case.input, SERVED_AS, CREATED)
                     .map(|body| body.expect("Anthropic answers are always translated"))
@@ -231,7 +231,7 @@ fn sanitised_ids_pair_up() {
         &TARGET,
     )
     .unwrap();
-    let v: Value = serde_json::from_slice(&out).unwrap();
+    let v: Value = serde_json::from_slice(&out.body).unwrap();
     let uses: Vec<&str> = v["messages"][1]["content"]
         .as_array()
         .unwrap()
@@ -275,7 +275,7 @@ fn catalog_default_of_zero_falls_back() {
     };
     let body = br#"{"model":"m","messages":[{"role":"user","content":"x"}]}"#;
     let out = translate_request(ProviderSchema::Anthropic, body, &target).unwrap();
-    let v: Value = serde_json::from_slice(&out).unwrap();
+    let v: Value = serde_json::from_slice(&out.body).unwrap();
     assert_eq!(v["max_tokens"], 4096);
 }
 

@@ -21,7 +21,7 @@ const TARGET: TargetModel<'static> = TargetModel {
 
 fn request(body: &str) -> Result<String, switchboard_core::error::GatewayError> {
     translate_request(ProviderSchema::Openai, body.as_bytes(), &TARGET)
-        .map(|b| String::from_utf8(b).unwrap())
+        .map(|r| String::from_utf8(r.body).unwrap())
 }
 
 #[test]
@@ -63,7 +63,7 @@ fn upstream_model_is_escaped() {
         default_max_tokens: 0,
     };
     let out = translate_request(ProviderSchema::Openai, br#"{"model":"x"}"#, &target).unwrap();
-    let v: Value = serde_json::from_slice(&out).unwrap();
+    let v: Value = serde_json::from_slice(&out.body).unwrap();
     assert_eq!(v["model"], "we\"ird\\name");
 }
 

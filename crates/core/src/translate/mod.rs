@@ -14,8 +14,12 @@
 
 pub mod openai_anthropic;
 mod openai_error;
+pub mod openai_gemini;
 pub mod openai_openai;
+mod stream;
 mod tool_id;
+
+pub use stream::{stream_translator, StreamContext, StreamTranslator};
 
 use crate::error::GatewayError;
 
@@ -25,6 +29,8 @@ use crate::error::GatewayError;
 pub enum ProviderSchema {
     Openai,
     Anthropic,
+    /// Google Gemini `generateContent` / `streamGenerateContent?alt=sse`.
+    Gemini,
 }
 
 /// What the upstream endpoint needs, besides the body.
@@ -37,15 +43,22 @@ pub struct TargetModel<'a> {
     pub default_max_tokens: u32,
 }
 
-/// Path suffix appended to the provider's base path.
-pub fn endpoint_suffix(schema: ProviderSchema) -> &'static str {
-    match schema {
-        ProviderSchema::Openai => "/chat/completions",
-        ProviderSchema::Anthropic => "/messages",
-    }
+/// What to send upstream for one attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UpstreamRequest {
+    pub body: Vec<u8>,
+    /// Appended to the provider's `base_path`; may depend on the model and on
+    /// streaming (Gemini: `/models/{m}:streamGenerateContent?alt=sse`).
+    pub path_suffix: String,
+    /// The client asked for a stream (`"stream": true`).
+    pub stream: bool,
+    /// The client asked for the final usage chunk
+    /// (`stream_options.include_usage`). The gateway may ask the provider for
+    /// usage regardless (to count tokens) and drops that chunk when this is false.
+    pub client_wants_usage: bool,
 }
 
-/// Client body (an OpenAI chat-completions request) → the body to send upstream.
+/// Client body (an OpenAI chat-completions request) → what to send upstream.
 ///
 /// The policy filter has already checked that the body is an object with a
 /// `model` string and a non-empty `messages` array; this is defensive anyway.
@@ -53,10 +66,25 @@ pub fn translate_request(
     schema: ProviderSchema,
     client_body: &[u8],
     target: &TargetModel<'_>,
-) -> Result<Vec<u8>, GatewayError> {
+) -> Result<UpstreamRequest, GatewayError> {
     match schema {
-        ProviderSchema::Openai => openai_openai::request(client_body, target.upstream_model),
-        ProviderSchema::Anthropic => openai_anthropic::request(client_body, target),
+        ProviderSchema::Openai => {
+            openai_openai::request(client_body, target.upstream_model).map(|body| UpstreamRequest {
+                body,
+                path_suffix: "/chat/completions".to_owned(),
+                stream: false,
+                client_wants_usage: false,
+            })
+        }
+        ProviderSchema::Anthropic => {
+            openai_anthropic::request(client_body, target).map(|body| UpstreamRequest {
+                body,
+                path_suffix: "/messages".to_owned(),
+                stream: false,
+                client_wants_usage: false,
+            })
+        }
+        ProviderSchema::Gemini => openai_gemini::request(client_body, target),
     }
 }
 
@@ -88,6 +116,9 @@ pub fn translate_response_at(
         ProviderSchema::Anthropic => {
             openai_anthropic::response(provider_body, served_as, created_unix).map(Some)
         }
+        ProviderSchema::Gemini => {
+            openai_gemini::response(provider_body, served_as, created_unix).map(Some)
+        }
     }
 }
 
@@ -99,6 +130,7 @@ pub fn translate_error(schema: ProviderSchema, status: u16, provider_body: &[u8]
     match schema {
         ProviderSchema::Openai => openai_openai::error(status, provider_body),
         ProviderSchema::Anthropic => openai_anthropic::error(status, provider_body),
+        ProviderSchema::Gemini => openai_gemini::error(status, provider_body),
     }
 }
 
@@ -107,9 +139,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn suffixes() {
-        assert_eq!(endpoint_suffix(ProviderSchema::Openai), "/chat/completions");
-        assert_eq!(endpoint_suffix(ProviderSchema::Anthropic), "/messages");
+    fn path_suffixes() {
+        let target = TargetModel {
+            upstream_model: "m",
+            default_max_tokens: 100,
+        };
+        let body = br#"{"model":"x","messages":[{"role":"user","content":"hi"}]}"#;
+        let openai = translate_request(ProviderSchema::Openai, body, &target).unwrap();
+        assert_eq!(openai.path_suffix, "/chat/completions");
+        let anthropic = translate_request(ProviderSchema::Anthropic, body, &target).unwrap();
+        assert_eq!(anthropic.path_suffix, "/messages");
     }
 
     #[test]
