@@ -5,7 +5,8 @@
 
 use crate::error::GatewayError;
 use crate::translate::openai_error::from_foreign_body;
-use crate::translate::{TargetModel, UpstreamRequest};
+use crate::translate::{StreamContext, StreamTranslator, TargetModel, UpstreamRequest};
+use crate::usage::Usage;
 
 pub fn request(
     _client_body: &[u8],
@@ -26,4 +27,19 @@ pub fn response(_body: &[u8], _served_as: &str, _created: u64) -> Result<Vec<u8>
 
 pub fn error(status: u16, body: &[u8]) -> Vec<u8> {
     from_foreign_body(status, body)
+}
+
+/// Placeholder: never reached while `request` refuses every Gemini request.
+struct Unavailable;
+
+impl StreamTranslator for Unavailable {
+    fn on_chunk(&mut self, _chunk: &[u8], _out: &mut Vec<u8>) {}
+    fn on_end(&mut self, _out: &mut Vec<u8>) {}
+    fn usage(&self) -> Option<Usage> {
+        None
+    }
+}
+
+pub fn stream_translator(_context: StreamContext) -> Box<dyn StreamTranslator> {
+    Box::new(Unavailable)
 }
