@@ -13,6 +13,9 @@ use proxy_wasm::types::{Action, BufferType, MapType};
 use switchboard_core::accounting::UsageRecord;
 use switchboard_core::config::Config;
 use switchboard_core::error::GatewayError;
+use switchboard_core::translate::{
+    stream_translator, ProviderSchema, StreamContext, StreamTranslator,
+};
 use switchboard_core::{auth, request, route, upstream, usage};
 
 use crate::host;
@@ -25,6 +28,7 @@ struct Admitted {
     team: Option<String>,
     model_requested: String,
     stream: bool,
+    include_usage: bool,
 }
 
 pub struct PolicyFilter {
@@ -43,6 +47,9 @@ pub struct PolicyFilter {
     /// An error response that is not JSON (e.g. Envoy's own "no healthy
     /// upstream"): replaced by an OpenAI-shaped error.
     rewrite_error: bool,
+    /// For a successful stream: the unified (OpenAI-shaped) SSE watcher that
+    /// records usage and drops the usage chunk the client did not ask for.
+    stream: Option<Box<dyn StreamTranslator>>,
     recorded: bool,
 }
 
@@ -71,6 +78,7 @@ impl PolicyFilter {
             provider: None,
             attempts: 1,
             rewrite_error: false,
+            stream: None,
             recorded: false,
         }
     }
@@ -111,13 +119,19 @@ impl PolicyFilter {
         if let Some(a) = self.admitted.as_mut() {
             a.model_requested = head.model;
             a.stream = head.stream;
+            a.include_usage = head.include_usage;
         }
         self.routed = true;
         Ok(())
     }
 
-    /// Filter state for access logs, then one usage record on the queue.
+    /// Account for a buffered (non-streaming) answer.
     fn record(&mut self, body: Option<&[u8]>) {
+        self.record_usage(body.and_then(usage::from_openai_body));
+    }
+
+    /// Filter state for access logs, then one usage record on the queue.
+    fn record_usage(&mut self, usage: Option<usage::Usage>) {
         if self.recorded || !self.routed {
             return;
         }
@@ -140,7 +154,7 @@ impl PolicyFilter {
             attempts: self.attempts,
             ts_ms: host::now_ms(),
         };
-        record.set_usage(body.and_then(usage::from_openai_body));
+        record.set_usage(usage);
 
         let input = record.input_tokens.to_string();
         let output = record.output_tokens.to_string();
@@ -200,6 +214,7 @@ impl HttpContext for PolicyFilter {
             team: key.team.clone(),
             model_requested: String::new(),
             stream: false,
+            include_usage: false,
         });
         // The client's credential stops here.
         host::remove_header(MapType::HttpRequestHeaders, "authorization");
@@ -253,6 +268,20 @@ impl HttpContext for PolicyFilter {
                 "application/json",
             );
         }
+        let ok = (200..300).contains(&self.status);
+        if let Some(a) = self.admitted.as_ref().filter(|a| a.stream && ok) {
+            // Every upstream is asked for usage; whether the client sees the
+            // usage chunk is decided here, once, for every dialect.
+            self.stream = Some(stream_translator(
+                ProviderSchema::Openai,
+                StreamContext {
+                    served_as: String::new(),
+                    created: 0,
+                    client_wants_usage: a.include_usage,
+                },
+            ));
+            host::remove_header(MapType::HttpResponseHeaders, "content-length");
+        }
         if end_of_stream {
             self.record(None);
         }
@@ -263,11 +292,21 @@ impl HttpContext for PolicyFilter {
         if self.replied_locally {
             return Action::Continue;
         }
-        let streaming = self.admitted.as_ref().is_some_and(|a| a.stream);
-        if streaming && !self.rewrite_error {
-            // Never buffer a stream; streamed usage is counted in a later issue.
+        if let Some(mut watcher) = self.stream.take() {
+            // Never buffer a stream: pass each piece on as soon as it is seen.
+            let chunk = host::body(BufferType::HttpResponseBody, body_size);
+            let mut out = Vec::with_capacity(chunk.len());
+            watcher.on_chunk(&chunk, &mut out);
             if end_of_stream {
-                self.record(None);
+                watcher.on_end(&mut out);
+            }
+            if out != chunk {
+                host::replace_body(BufferType::HttpResponseBody, body_size, &out);
+            }
+            if end_of_stream {
+                self.record_usage(watcher.usage());
+            } else {
+                self.stream = Some(watcher);
             }
             return Action::Continue;
         }
@@ -286,8 +325,9 @@ impl HttpContext for PolicyFilter {
     }
 
     fn on_log(&mut self) {
-        // A stream that ended without a response body (reset, no upstream)
-        // is still accounted, with no tokens.
-        self.record(None);
+        // A stream that ended early (reset, no upstream) is still accounted,
+        // with whatever usage the provider had reported by then.
+        let usage = self.stream.as_ref().and_then(|w| w.usage());
+        self.record_usage(usage);
     }
 }

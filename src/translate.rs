@@ -13,7 +13,9 @@ use proxy_wasm::traits::{Context, HttpContext};
 use proxy_wasm::types::{Action, BufferType, MapType};
 use switchboard_core::config::{Config, Provider};
 use switchboard_core::error::GatewayError;
-use switchboard_core::translate::{self, ProviderSchema, TargetModel};
+use switchboard_core::translate::{
+    self, stream_translator, ProviderSchema, StreamContext, StreamTranslator, TargetModel,
+};
 use switchboard_core::upstream::{
     self, EndpointTarget, DEFAULT_MAX_TOKENS_HEADER, METADATA_NAMESPACE,
 };
@@ -57,6 +59,10 @@ pub struct TranslateFilter {
     /// The response body must be rewritten (non-OpenAI success, or any error).
     translate_response: bool,
     response_status: u16,
+    /// The client asked for a stream (known once the request body is read).
+    streaming: bool,
+    /// A non-OpenAI stream being translated event by event.
+    stream: Option<Box<dyn StreamTranslator>>,
 }
 
 fn endpoint_metadata(field: &str) -> Option<String> {
@@ -80,6 +86,8 @@ impl TranslateFilter {
             replied_locally: false,
             translate_response: false,
             response_status: 0,
+            streaming: false,
+            stream: None,
         }
     }
 
@@ -178,6 +186,7 @@ impl HttpContext for TranslateFilter {
         };
         match translate::translate_request(provider.schema, &body, &model) {
             Ok(upstream) => {
+                self.streaming = upstream.stream;
                 let path = format!("{}{}", provider.base_path, upstream.path_suffix);
                 host::set_header(MapType::HttpRequestHeaders, ":path", &path);
                 host::replace_body(BufferType::HttpRequestBody, body_size, &upstream.body);
@@ -213,7 +222,27 @@ impl HttpContext for TranslateFilter {
             .and_then(|s| s.parse().ok())
             .unwrap_or(502);
         let ok = (200..300).contains(&self.response_status);
-        self.translate_response = !ok || provider.schema != ProviderSchema::Openai;
+        let foreign = provider.schema != ProviderSchema::Openai;
+        if ok && self.streaming && foreign {
+            // Always emit the usage chunk: the policy filter counts it and
+            // drops it when the client did not ask for it.
+            self.stream = Some(stream_translator(
+                provider.schema,
+                StreamContext {
+                    served_as: target.served_as.clone(),
+                    created: host::now_ms() / 1000,
+                    client_wants_usage: true,
+                },
+            ));
+            host::remove_header(MapType::HttpResponseHeaders, "content-length");
+            host::set_header(
+                MapType::HttpResponseHeaders,
+                "content-type",
+                "text/event-stream",
+            );
+            return Action::Continue;
+        }
+        self.translate_response = !ok || foreign;
         if self.translate_response {
             host::remove_header(MapType::HttpResponseHeaders, "content-length");
             host::set_header(
@@ -226,6 +255,16 @@ impl HttpContext for TranslateFilter {
     }
 
     fn on_http_response_body(&mut self, body_size: usize, end_of_stream: bool) -> Action {
+        if let Some(translator) = self.stream.as_mut() {
+            let chunk = host::body(BufferType::HttpResponseBody, body_size);
+            let mut out = Vec::with_capacity(chunk.len() + 64);
+            translator.on_chunk(&chunk, &mut out);
+            if end_of_stream {
+                translator.on_end(&mut out);
+            }
+            host::replace_body(BufferType::HttpResponseBody, body_size, &out);
+            return Action::Continue;
+        }
         if !self.translate_response || self.replied_locally {
             return Action::Continue;
         }

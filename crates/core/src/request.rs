@@ -13,6 +13,8 @@ use crate::error::GatewayError;
 pub struct ChatRequestHead {
     pub model: String,
     pub stream: bool,
+    /// `stream_options.include_usage`: the client wants the final usage chunk.
+    pub include_usage: bool,
 }
 
 #[derive(Deserialize)]
@@ -23,6 +25,13 @@ struct Head<'a> {
     messages: Option<&'a RawValue>,
     #[serde(borrow)]
     stream: Option<&'a RawValue>,
+    #[serde(borrow)]
+    stream_options: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+struct StreamOptions {
+    include_usage: Option<bool>,
 }
 
 /// Validate and summarise a `/v1/chat/completions` body.
@@ -77,7 +86,23 @@ pub fn parse_chat_request(body: &[u8]) -> Result<ChatRequestHead, GatewayError> 
             ))
         }
     };
-    Ok(ChatRequestHead { model, stream })
+    let include_usage = match head.stream_options.map(RawValue::get) {
+        None | Some("null") => false,
+        Some(raw) => serde_json::from_str::<StreamOptions>(raw)
+            .map_err(|_| {
+                GatewayError::invalid_field(
+                    "stream_options",
+                    "'stream_options' must be an object; 'include_usage' a boolean.",
+                )
+            })?
+            .include_usage
+            .unwrap_or(false),
+    };
+    Ok(ChatRequestHead {
+        model,
+        stream,
+        include_usage,
+    })
 }
 
 #[cfg(test)]
@@ -92,6 +117,12 @@ mod tests {
         .unwrap();
         assert_eq!(h.model, "gpt-4o-mini");
         assert!(h.stream);
+        assert!(!h.include_usage);
+        let h = parse_chat_request(
+            br#"{"model":"m","messages":[{}],"stream":true,"stream_options":{"include_usage":true}}"#,
+        )
+        .unwrap();
+        assert!(h.include_usage);
     }
 
     #[test]
@@ -125,6 +156,10 @@ mod tests {
             (br#"{"model":"m","messages":"hi"}"#, "messages"),
             (br#"{"model":"m","messages":[1]}"#, "messages"),
             (br#"{"model":"m","messages":[{}],"stream":"yes"}"#, "stream"),
+            (
+                br#"{"model":"m","messages":[{}],"stream_options":{"include_usage":1}}"#,
+                "stream_options",
+            ),
         ] {
             let (status, code, p) = code_and_param(body);
             assert_eq!(status, 400);
