@@ -20,7 +20,28 @@ use switchboard_core::{auth, request, route, upstream, usage};
 
 use crate::host;
 
-const CHAT_PATH: &str = "/v1/chat/completions";
+/// The endpoints the policy filter serves.
+enum Endpoint<'a> {
+    ChatCompletions,
+    /// Answered from the routing table, no upstream call.
+    ListModels,
+    GetModel(&'a str),
+    Unsupported,
+}
+
+impl<'a> Endpoint<'a> {
+    fn of(method: &str, path: &'a str) -> Self {
+        match (method, path) {
+            ("POST", "/v1/chat/completions") => Self::ChatCompletions,
+            ("GET", "/v1/models") => Self::ListModels,
+            ("GET", p) => match p.strip_prefix("/v1/models/") {
+                Some(id) if !id.is_empty() => Self::GetModel(id),
+                _ => Self::Unsupported,
+            },
+            _ => Self::Unsupported,
+        }
+    }
+}
 
 /// What the request side learned, kept for the response side.
 struct Admitted {
@@ -92,6 +113,15 @@ impl PolicyFilter {
         );
         self.replied_locally = true;
         if !host::send_json(error.status, &error.to_json(), &[]) {
+            log::error!("[{}] could not send the local reply", self.context_id);
+        }
+        Action::Pause
+    }
+
+    /// A 200 answered by the gateway itself.
+    fn answer(&mut self, body: &[u8]) -> Action {
+        self.replied_locally = true;
+        if !host::send_json(200, body, &[]) {
             log::error!("[{}] could not send the local reply", self.context_id);
         }
         Action::Pause
@@ -200,7 +230,8 @@ impl HttpContext for PolicyFilter {
         let method = host::header(MapType::HttpRequestHeaders, ":method").unwrap_or_default();
         let path = host::header(MapType::HttpRequestHeaders, ":path").unwrap_or_default();
         let path_only = path.split('?').next().unwrap_or_default();
-        if path_only != CHAT_PATH || method != "POST" {
+        let endpoint = Endpoint::of(&method, path_only);
+        if let Endpoint::Unsupported = endpoint {
             return self.reject(&GatewayError::unsupported_endpoint(&method, path_only));
         }
 
@@ -209,6 +240,16 @@ impl HttpContext for PolicyFilter {
             Ok(k) => k,
             Err(e) => return self.reject(&e),
         };
+        match endpoint {
+            Endpoint::ListModels => return self.answer(&route::models_list_json(&config)),
+            Endpoint::GetModel(id) => {
+                return match route::model_json(&config, id) {
+                    Ok(body) => self.answer(&body),
+                    Err(e) => self.reject(&e),
+                }
+            }
+            Endpoint::ChatCompletions | Endpoint::Unsupported => {}
+        }
         self.admitted = Some(Admitted {
             key_id: key.id.clone(),
             team: key.team.clone(),
