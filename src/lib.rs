@@ -11,6 +11,7 @@
 
 mod flusher;
 mod host;
+mod metrics;
 mod policy;
 mod root;
 mod translate;

@@ -19,6 +19,7 @@ use switchboard_core::translate::{
 use switchboard_core::{auth, request, route, upstream, usage};
 
 use crate::host;
+use crate::metrics::Metrics;
 
 /// The endpoints the policy filter serves.
 enum Endpoint<'a> {
@@ -72,20 +73,31 @@ pub struct PolicyFilter {
     /// records usage and drops the usage chunk the client did not ask for.
     stream: Option<Box<dyn StreamTranslator>>,
     recorded: bool,
+    metrics: Metrics,
 }
 
 impl PolicyFilter {
-    pub fn new(context_id: u32, config: Rc<Config>, usage_queue: Option<u32>) -> Self {
-        Self::with(context_id, Some(config), usage_queue)
+    pub fn new(
+        context_id: u32,
+        config: Rc<Config>,
+        usage_queue: Option<u32>,
+        metrics: Metrics,
+    ) -> Self {
+        Self::with(context_id, Some(config), usage_queue, metrics)
     }
 
     /// A stream created without a valid config answers 500 instead of the SDK
     /// panicking on a missing context.
     pub fn unconfigured(context_id: u32) -> Self {
-        Self::with(context_id, None, None)
+        Self::with(context_id, None, None, Metrics::default())
     }
 
-    fn with(context_id: u32, config: Option<Rc<Config>>, usage_queue: Option<u32>) -> Self {
+    fn with(
+        context_id: u32,
+        config: Option<Rc<Config>>,
+        usage_queue: Option<u32>,
+        metrics: Metrics,
+    ) -> Self {
         Self {
             context_id,
             config,
@@ -101,6 +113,7 @@ impl PolicyFilter {
             rewrite_error: false,
             stream: None,
             recorded: false,
+            metrics,
         }
     }
 
@@ -185,6 +198,12 @@ impl PolicyFilter {
             ts_ms: host::now_ms(),
         };
         record.set_usage(usage);
+        let metric_model = record
+            .model_served
+            .as_deref()
+            .unwrap_or(&record.model_requested);
+        self.metrics
+            .request_done(metric_model, record.status, record.billed_usage());
 
         let input = record.input_tokens.to_string();
         let output = record.output_tokens.to_string();

@@ -13,6 +13,7 @@ use switchboard_core::config::{self, Config, Role};
 
 use crate::flusher::Flusher;
 use crate::host;
+use crate::metrics::Metrics;
 use crate::policy::PolicyFilter;
 use crate::translate::{ProviderKeys, TranslateFilter};
 
@@ -25,6 +26,7 @@ pub struct SwitchboardRoot {
     provider_keys: Rc<ProviderKeys>,
     usage_queue: Option<u32>,
     flusher: Option<Flusher>,
+    metrics: Metrics,
 }
 
 impl SwitchboardRoot {
@@ -35,6 +37,7 @@ impl SwitchboardRoot {
             provider_keys: Rc::new(ProviderKeys::default()),
             usage_queue: None,
             flusher: None,
+            metrics: Metrics::default(),
         }
     }
 }
@@ -125,6 +128,7 @@ impl RootContext for SwitchboardRoot {
                 context_id,
                 config,
                 self.usage_queue,
+                self.metrics.clone(),
             ))),
             Role::Translate => Some(Box::new(TranslateFilter::new(
                 context_id,

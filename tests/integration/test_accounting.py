@@ -103,3 +103,21 @@ def test_records_wait_while_accounting_is_down(stack, client, auth):
     assert row["status"] == 200
     health = httpx.get(f"{stack.url_of('accounting')}/v1/usage", params={"request_id": request_id}, timeout=5)
     assert health.json()["records"][0]["request_id"] == request_id
+
+
+def test_metrics_count_requests_and_tokens_per_model(stack, client, auth):
+    def counter(name):
+        r = httpx.get(f"{stack.admin_url}/stats", params={"filter": name.replace(".", r"\.") + "$"}, timeout=5)
+        for line in r.text.splitlines():
+            stat, _, value = line.partition(": ")
+            if stat == name:
+                return int(value)
+        return 0
+
+    ok = "wasmcustom.switchboard.requests.model.claude-sonnet-4-5.status.2xx"
+    tokens = "wasmcustom.switchboard.input_tokens.model.claude-sonnet-4-5"
+    before_ok, before_tokens = counter(ok), counter(tokens)
+    r = send(client, auth)
+    assert r.status_code == 200
+    wait_for(lambda: counter(ok) >= before_ok + 1, "the request counter")
+    assert counter(tokens) >= before_tokens + r.json()["usage"]["prompt_tokens"]

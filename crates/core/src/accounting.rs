@@ -38,6 +38,17 @@ impl UsageRecord {
         self.reasoning_tokens = u.reasoning_tokens;
     }
 
+    /// The usage this record bills, if any (none for failed requests).
+    pub fn billed_usage(&self) -> Option<Usage> {
+        let u = Usage {
+            input_tokens: self.input_tokens,
+            output_tokens: self.output_tokens,
+            cached_input_tokens: self.cached_input_tokens,
+            reasoning_tokens: self.reasoning_tokens,
+        };
+        (u != Usage::default()).then_some(u)
+    }
+
     pub fn to_json(&self) -> Option<Vec<u8>> {
         serde_json::to_vec(self).ok()
     }
@@ -105,5 +116,7 @@ mod tests {
         let mut failed = record(503);
         failed.set_usage(usage);
         assert_eq!((failed.input_tokens, failed.output_tokens), (0, 0));
+        assert_eq!(failed.billed_usage(), None);
+        assert_eq!(ok.billed_usage().map(|u| u.output_tokens), Some(5));
     }
 }
