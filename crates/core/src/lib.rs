@@ -6,6 +6,7 @@
 
 pub mod accounting;
 pub mod auth;
+pub mod catalog;
 pub mod classify;
 pub mod config;
 pub mod error;
