@@ -123,3 +123,14 @@ pub fn call_response_status() -> Option<u16> {
         .parse()
         .ok()
 }
+
+pub fn shared_data(key: &str) -> Option<Vec<u8>> {
+    hostcalls::get_shared_data(key)
+        .ok()
+        .and_then(|(value, _cas)| value)
+}
+
+/// Last writer wins: callers store values where that is the right merge.
+pub fn set_shared_data(key: &str, value: &[u8]) -> bool {
+    hostcalls::set_shared_data(key, Some(value), None).is_ok()
+}

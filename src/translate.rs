@@ -12,6 +12,7 @@ use std::rc::Rc;
 use proxy_wasm::traits::{Context, HttpContext};
 use proxy_wasm::types::{Action, BufferType, MapType};
 use switchboard_core::config::{Config, Provider};
+use switchboard_core::cooldown;
 use switchboard_core::error::GatewayError;
 use switchboard_core::translate::{
     self, stream_translator, ProviderSchema, StreamContext, StreamTranslator, TargetModel,
@@ -128,6 +129,34 @@ impl TranslateFilter {
         ))
     }
 
+    fn cooldown_key(&self) -> Option<String> {
+        let (target, _) = self.target.as_ref()?;
+        Some(cooldown::key(&target.provider, &target.upstream_model))
+    }
+
+    /// Time left before this endpoint may be asked again, if it asked us to wait.
+    fn cooling_down(&self) -> Option<u64> {
+        let value = host::shared_data(&self.cooldown_key()?);
+        cooldown::remaining_ms(value.as_deref(), host::now_ms())
+    }
+
+    /// Remember a provider's `Retry-After` for every worker.
+    fn start_cooldown(&self) {
+        let now = host::now_ms();
+        let wait = cooldown::requested_wait_ms(
+            host::header(MapType::HttpResponseHeaders, "retry-after").as_deref(),
+            host::header(MapType::HttpResponseHeaders, "retry-after-ms").as_deref(),
+            now,
+        );
+        if let (Some(wait), Some(key)) = (wait, self.cooldown_key()) {
+            host::set_shared_data(&key, &cooldown::encode_deadline(now.saturating_add(wait)));
+            log::info!(
+                "[{}] provider asked to wait {wait} ms; skipping it until then",
+                self.context_id
+            );
+        }
+    }
+
     fn prepare_headers(&mut self) -> Result<(), GatewayError> {
         let (target, provider) = self.resolve_target()?;
         let key = self.keys.get(&provider.name).ok_or_else(|| {
@@ -162,6 +191,20 @@ impl HttpContext for TranslateFilter {
     fn on_http_request_headers(&mut self, _headers: usize, end_of_stream: bool) -> Action {
         if let Err(e) = self.prepare_headers() {
             return self.reject(&e);
+        }
+        if let Some(remaining) = self.cooling_down() {
+            let error = GatewayError::provider_cooling_down(remaining);
+            let retry_after = remaining.div_ceil(1000).to_string();
+            self.replied_locally = true;
+            host::send_json(
+                error.status,
+                &error.to_json(),
+                &[
+                    ("retry-after", &retry_after),
+                    ("x-switchboard-skipped", "cooldown"),
+                ],
+            );
+            return Action::Pause;
         }
         if end_of_stream {
             return Action::Continue;
@@ -221,6 +264,9 @@ impl HttpContext for TranslateFilter {
         self.response_status = host::header(MapType::HttpResponseHeaders, ":status")
             .and_then(|s| s.parse().ok())
             .unwrap_or(502);
+        if self.response_status == 429 || self.response_status == 503 {
+            self.start_cooldown();
+        }
         let ok = (200..300).contains(&self.response_status);
         let foreign = provider.schema != ProviderSchema::Openai;
         if ok && self.streaming && foreign {

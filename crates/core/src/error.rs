@@ -226,6 +226,22 @@ impl GatewayError {
         )
     }
 
+    /// 429 answered by the gateway for an endpoint still cooling down after
+    /// the provider's own `Retry-After`; retriable, so Envoy moves on to the
+    /// next provider in the chain.
+    pub fn provider_cooling_down(remaining_ms: u64) -> Self {
+        Self::new(
+            429,
+            Fault::Upstream,
+            "requests",
+            "rate_limit_exceeded",
+            format!(
+                "The provider asked to wait; retry in {} s.",
+                remaining_ms.div_ceil(1000)
+            ),
+        )
+    }
+
     /// The OpenAI error body. Serialising these plain strings cannot fail; the
     /// fallback keeps the function total anyway.
     pub fn to_json(&self) -> Vec<u8> {

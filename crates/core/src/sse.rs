@@ -38,6 +38,10 @@ impl SseParser {
 
     /// Parse a piece; complete events are appended to `events`.
     pub fn push(&mut self, mut piece: &[u8], events: &mut Vec<SseEvent>) {
+        // An empty piece must not consume a pending `\r`'s `\n` check.
+        if piece.is_empty() {
+            return;
+        }
         if self.pending_cr {
             self.pending_cr = false;
             if let Some(rest) = piece.strip_prefix(b"\n") {
@@ -170,6 +174,18 @@ mod tests {
             });
             assert_eq!(parse_in_pieces(STREAM, &mut sizes), whole);
         }
+    }
+
+    #[test]
+    fn empty_piece_after_cr_keeps_the_line_end_pending() {
+        let mut p = SseParser::new();
+        let mut events = Vec::new();
+        for piece in [&b"event: foo\r"[..], b"", b"\ndata: y\r\n\r\n"] {
+            p.push(piece, &mut events);
+        }
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0].event.as_deref(), Some("foo"));
+        assert_eq!(events[0].data, b"y");
     }
 
     #[test]

@@ -16,6 +16,8 @@ use std::fmt;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
+use crate::schema::openai::CompletionUsage;
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Usage {
     pub input_tokens: u64,
@@ -32,21 +34,50 @@ pub fn from_openai_body(body: &[u8]) -> Option<Usage> {
         return None;
     }
     let envelope: Envelope = serde_json::from_slice(body).ok()?;
-    let wire = envelope.usage?;
+    envelope.usage.map(from_wire)
+}
+
+/// Usage from the JSON text of an OpenAI `usage` object alone (as found in a
+/// stream's usage chunk). `None` when it is not an object.
+pub fn from_openai_usage(usage: &[u8]) -> Option<Usage> {
+    if usage.trim_ascii_start().first() != Some(&b'{') {
+        return None;
+    }
+    serde_json::from_slice::<WireUsage>(usage)
+        .ok()
+        .map(from_wire)
+}
+
+fn from_wire(wire: WireUsage) -> Usage {
     let cached = wire
         .prompt_tokens_details
         .map(|d| d.cached_tokens)
         .filter(|&c| c > 0)
         // DeepSeek reports cache hits in its own field (fact sheet section 7).
         .unwrap_or(wire.prompt_cache_hit_tokens);
-    Some(Usage {
+    Usage {
         input_tokens: wire.prompt_tokens,
         output_tokens: wire.completion_tokens,
         cached_input_tokens: cached,
         reasoning_tokens: wire
             .completion_tokens_details
             .map_or(0, |d| d.reasoning_tokens),
-    })
+    }
+}
+
+/// The usage a translator emitted (translated answers and streams count
+/// exactly what the client is shown).
+impl From<CompletionUsage> for Usage {
+    fn from(u: CompletionUsage) -> Self {
+        Usage {
+            input_tokens: u.prompt_tokens,
+            output_tokens: u.completion_tokens,
+            cached_input_tokens: u.prompt_tokens_details.cached_tokens,
+            reasoning_tokens: u
+                .completion_tokens_details
+                .map_or(0, |d| d.reasoning_tokens),
+        }
+    }
 }
 
 #[derive(Deserialize)]

@@ -186,9 +186,10 @@ fn respond<P: Provider>(
         Err(error) => {
             let mut response = P::error(&error, state);
             if error.kind == ErrorKind::RateLimit {
-                response
-                    .headers_mut()
-                    .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+                let secs = fault.retry_after_s.unwrap_or(1).to_string();
+                if let Ok(value) = HeaderValue::from_str(&secs) {
+                    response.headers_mut().insert(header::RETRY_AFTER, value);
+                }
             }
             response
         }

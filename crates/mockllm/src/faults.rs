@@ -13,6 +13,7 @@
 //! | `fault-reset`     | TCP connection reset (RST), no HTTP response at all           |
 //! | `midstream-reset` | streaming only: a few events, then the connection drops       |
 //! | `slow-<ms>`       | wait `<ms>` milliseconds before the response headers          |
+//! | `retry-after-<s>` | with `fault-429`: send `retry-after: <s>` instead of `1`      |
 //!
 //! When several kinds appear, the first one in the table above wins.
 
@@ -40,6 +41,8 @@ pub enum FaultKind {
 pub struct Fault {
     pub delay_ms: Option<u64>,
     pub kind: Option<FaultKind>,
+    /// `retry-after` seconds sent with a 429 (default 1).
+    pub retry_after_s: Option<u64>,
 }
 
 const KINDS: [(&str, FaultKind); 6] = [
@@ -51,6 +54,18 @@ const KINDS: [(&str, FaultKind); 6] = [
     ("midstream-reset", FaultKind::MidstreamReset),
 ];
 
+/// The number right after the first `prefix` in `text` that has one.
+fn number_after(text: &str, prefix: &str) -> Option<u64> {
+    text.match_indices(prefix).find_map(|(at, token)| {
+        let rest = text.get(at + token.len()..)?;
+        let digits: &str = rest
+            .split(|c: char| !c.is_ascii_digit())
+            .next()
+            .unwrap_or_default();
+        digits.parse::<u64>().ok()
+    })
+}
+
 impl Fault {
     /// Scans `text` for fault tokens (case-sensitive, anywhere in the string).
     pub fn parse(text: &str) -> Self {
@@ -58,15 +73,11 @@ impl Fault {
             .iter()
             .find(|(token, _)| text.contains(token))
             .map(|(_, kind)| *kind);
-        let delay_ms = text.match_indices("slow-").find_map(|(at, token)| {
-            let rest = text.get(at + token.len()..)?;
-            let digits: &str = rest
-                .split(|c: char| !c.is_ascii_digit())
-                .next()
-                .unwrap_or_default();
-            digits.parse::<u64>().ok()
-        });
-        Self { delay_ms, kind }
+        Self {
+            delay_ms: number_after(text, "slow-"),
+            kind,
+            retry_after_s: number_after(text, "retry-after-"),
+        }
     }
 
     /// The header wins when present; otherwise the body's `model` is scanned.
@@ -117,6 +128,14 @@ mod tests {
         }
         assert_eq!(Fault::parse("gpt-4o"), Fault::default());
         assert!(Fault::parse("claude-fault-404").is_none());
+    }
+
+    #[test]
+    fn parses_retry_after() {
+        let f = Fault::parse("m-fault-429-retry-after-0");
+        assert_eq!(f.kind, Some(FaultKind::Status(429)));
+        assert_eq!(f.retry_after_s, Some(0));
+        assert_eq!(Fault::parse("fault-429").retry_after_s, None);
     }
 
     #[test]

@@ -203,6 +203,50 @@ pub struct OutputTokensDetails {
     pub thinking_tokens: Option<u64>,
 }
 
+// ---------------------------------------------------------------- stream
+
+/// One event of a streamed answer (the `data:` of `event: <type>`).
+///
+/// Flat rather than a tagged enum, for the same reasons as [`ResponseBlock`].
+/// Which fields are set depends on `kind`: `message_start` has `message`;
+/// `content_block_start` has `index` and `content_block`;
+/// `content_block_delta` has `index` and `delta`; `message_delta` has `delta`
+/// (the stop reason) and cumulative `usage`; `error` has `error`.
+#[derive(Debug, Deserialize)]
+pub struct StreamEvent<'a> {
+    #[serde(rename = "type", borrow, default)]
+    pub kind: Option<Cow<'a, str>>,
+    #[serde(default)]
+    pub index: Option<u64>,
+    #[serde(borrow, default)]
+    pub message: Option<MessagesResponse<'a>>,
+    #[serde(borrow, default)]
+    pub content_block: Option<ResponseBlock<'a>>,
+    #[serde(borrow, default)]
+    pub delta: Option<StreamDelta<'a>>,
+    #[serde(default)]
+    pub usage: Option<Usage>,
+    #[serde(borrow, default)]
+    pub error: Option<ErrorDetail<'a>>,
+}
+
+/// `delta` of `content_block_delta` (`text_delta`, `thinking_delta`,
+/// `input_json_delta`, `signature_delta`, `citations_delta`) or of
+/// `message_delta` (no `type`; `stop_reason`, `stop_sequence`).
+#[derive(Debug, Deserialize)]
+pub struct StreamDelta<'a> {
+    #[serde(rename = "type", borrow, default)]
+    pub kind: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub text: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub thinking: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub partial_json: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub stop_reason: Option<Cow<'a, str>>,
+}
+
 // ---------------------------------------------------------------- errors
 
 /// `{"type":"error","error":{"type","message"},"request_id"}`.

@@ -72,6 +72,10 @@ pub struct ChatRequest<'a> {
     pub functions: Option<&'a RawValue>,
     #[serde(borrow, default)]
     pub function_call: Option<&'a RawValue>,
+    /// `{"include_usage": bool, …}`; raw so that an odd value never fails the
+    /// parse of a request that does not stream.
+    #[serde(borrow, default)]
+    pub stream_options: Option<&'a RawValue>,
 }
 
 /// One chat message. `role` stays a string so an unknown role is a named
@@ -266,6 +270,65 @@ pub struct PromptTokensDetails {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct CompletionTokensDetails {
     pub reasoning_tokens: u64,
+}
+
+// ---------------------------------------------------------------- stream
+
+/// One `chat.completion.chunk`, the payload of a `data:` line of a translated
+/// stream. Every chunk of one answer has the same `id`, `created` and `model`;
+/// the usage chunk has no choices and a `usage`.
+#[derive(Debug, Serialize)]
+pub struct ChatCompletionChunk<'a> {
+    pub id: &'a str,
+    pub object: &'static str,
+    pub created: u64,
+    pub model: &'a str,
+    pub choices: &'a [ChunkChoice<'a>],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub usage: Option<CompletionUsage>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ChunkChoice<'a> {
+    pub index: u32,
+    pub delta: ChunkDelta<'a>,
+    /// Always null, as in [`Choice`].
+    pub logprobs: Option<()>,
+    /// Null until the last content chunk.
+    pub finish_reason: Option<&'static str>,
+}
+
+/// What one chunk adds to the message; absent fields are left out.
+#[derive(Debug, Default, Serialize)]
+pub struct ChunkDelta<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content: Option<&'a str>,
+    /// Reasoning text, as in [`AssistantMessage::reasoning_content`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reasoning_content: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tool_calls: Option<[ToolCallDelta<'a>; 1]>,
+}
+
+/// A tool-call fragment: the first one for an `index` carries `id`, `type`
+/// and `function.name`; later ones only `arguments` pieces.
+#[derive(Debug, Serialize)]
+pub struct ToolCallDelta<'a> {
+    pub index: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<&'a str>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<&'static str>,
+    pub function: FunctionDelta<'a>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FunctionDelta<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<&'a str>,
+    pub arguments: &'a str,
 }
 
 // ---------------------------------------------------------------- errors

@@ -68,22 +68,8 @@ pub fn translate_request(
     target: &TargetModel<'_>,
 ) -> Result<UpstreamRequest, GatewayError> {
     match schema {
-        ProviderSchema::Openai => {
-            openai_openai::request(client_body, target.upstream_model).map(|body| UpstreamRequest {
-                body,
-                path_suffix: "/chat/completions".to_owned(),
-                stream: false,
-                client_wants_usage: false,
-            })
-        }
-        ProviderSchema::Anthropic => {
-            openai_anthropic::request(client_body, target).map(|body| UpstreamRequest {
-                body,
-                path_suffix: "/messages".to_owned(),
-                stream: false,
-                client_wants_usage: false,
-            })
-        }
+        ProviderSchema::Openai => openai_openai::request(client_body, target.upstream_model),
+        ProviderSchema::Anthropic => openai_anthropic::request(client_body, target),
         ProviderSchema::Gemini => openai_gemini::request(client_body, target),
     }
 }

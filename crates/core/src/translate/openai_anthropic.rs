@@ -2,8 +2,10 @@
 //!
 //! Request: parsed once into borrowed types ([`crate::schema::openai`]),
 //! mapped field by field, serialised once. Message conversion lives in
-//! [`messages`]; a streaming translator will live beside it in
-//! `openai_anthropic/stream.rs` and reuse [`build_request`] with `stream` set.
+//! [`messages`]; `stream: true` is passed on, and the event stream is
+//! translated by `openai_anthropic/stream.rs` (Anthropic always reports usage
+//! in a stream, so `stream_options` only tells whether the client sees the
+//! usage chunk).
 //!
 //! Parameter policy (a parameter is never silently dropped if dropping it
 //! changes the answer the client asked for):
@@ -17,9 +19,9 @@
 //!   zero penalties, empty `logit_bias`, `n:1`, `logprobs:false`,
 //!   `response_format:text`, `modalities:["text"]`,
 //!   `reasoning_effort` `none`/`minimal`, and unknown fields;
-//! - refused with 400 `unsupported_parameter` naming the parameter: `stream:
-//!   true` (for now), `n>1`, `logprobs`, `top_logprobs`, non-zero penalties,
-//!   `logit_bias`, `response_format` other than text, audio output, other
+//! - refused with 400 `unsupported_parameter` naming the parameter: `n>1`,
+//!   `logprobs`, `top_logprobs`, non-zero penalties, `logit_bias`,
+//!   `response_format` other than text, audio output, other
 //!   `reasoning_effort` values, `web_search_options`, legacy `functions` /
 //!   `function_call`, non-function tools.
 //!
@@ -32,7 +34,8 @@
 //! else → `stop` (pitfall 10). Usage: prompt = input + cache writes + cache
 //! reads, cached = cache reads, total = prompt + completion (pitfall 7).
 //!
-//! Errors (`error.type` of Anthropic → OpenAI `type` / `code`):
+//! Errors (`error.type` of Anthropic → OpenAI `type` / `code`; in `errors.rs`,
+//! also used for mid-stream `error` events):
 //!
 //! | Anthropic | type | code |
 //! |---|---|---|
@@ -52,17 +55,20 @@
 //! `bad_upstream_response`; a 2xx `{"type":"error"}` body is a 502 with the
 //! mapped type and code.
 
+mod errors;
 mod messages;
+mod stream;
+
+pub use errors::error;
+use errors::map_error_type;
 
 use std::borrow::Cow;
 
 use serde_json::value::RawValue;
 
-use super::openai_error::{
-    bad_upstream_response, class_for_status, client_parse_error, clip, from_foreign_body,
-    opaque_message, render, require_object,
-};
-use super::TargetModel;
+use super::openai_error::{bad_upstream_response, client_parse_error, clip, require_object};
+use super::openai_openai::client_wants_usage;
+use super::{StreamContext, StreamTranslator, TargetModel, UpstreamRequest};
 use crate::error::GatewayError;
 use crate::schema::anthropic::{
     self, MessagesRequest, MessagesResponse, System, TextBlock, ToolChoice as AnthropicToolChoice,
@@ -79,21 +85,32 @@ pub const FALLBACK_MAX_TOKENS: u64 = 4096;
 /// `input_schema` for a function declared without `parameters`.
 const EMPTY_SCHEMA: &str = r#"{"type":"object","properties":{}}"#;
 
-/// Translates a non-streaming OpenAI request into an Anthropic Messages body.
-pub fn request(client_body: &[u8], target: &TargetModel<'_>) -> Result<Vec<u8>, GatewayError> {
+/// Translates an OpenAI request into an Anthropic Messages request.
+/// Anthropic streams always report usage, so nothing extra is asked for.
+pub fn request(
+    client_body: &[u8],
+    target: &TargetModel<'_>,
+) -> Result<UpstreamRequest, GatewayError> {
     require_object(client_body)?;
     let req: ChatRequest<'_> =
         serde_json::from_slice(client_body).map_err(|e| client_parse_error(&e))?;
-    if req.stream == Some(true) {
-        return Err(GatewayError::unsupported_parameter(
-            "stream",
-            "Streaming is not yet supported for this model; send the request without stream:true.",
-        ));
-    }
-    let out = build_request(&req, target)?;
-    serde_json::to_vec(&out).map_err(|_| {
+    let stream = req.stream == Some(true);
+    let mut out = build_request(&req, target)?;
+    out.stream = stream.then_some(true);
+    let body = serde_json::to_vec(&out).map_err(|_| {
         GatewayError::internal("translation_failed", "Anthropic request not encodable")
+    })?;
+    Ok(UpstreamRequest {
+        body,
+        path_suffix: "/messages".to_owned(),
+        stream,
+        client_wants_usage: stream && client_wants_usage(req.stream_options),
     })
+}
+
+/// The streaming answer's translator (`openai_anthropic/stream.rs`).
+pub fn stream_translator(context: StreamContext) -> Box<dyn StreamTranslator> {
+    Box::new(stream::AnthropicStream::new(context))
 }
 
 /// The Anthropic request for a parsed client request, without `stream`.
@@ -425,57 +442,6 @@ pub(crate) fn usage(u: anthropic::Usage) -> CompletionUsage {
     }
 }
 
-// ---------------------------------------------------------------- errors
-
-/// OpenAI `(type, code)` for an Anthropic `error.type` (table in the module
-/// doc); `None` for a type not in the table.
-fn map_error_type(kind: Option<&str>, message: &str) -> Option<(&'static str, &'static str)> {
-    let lower = message.to_ascii_lowercase();
-    let mapped = match kind? {
-        "invalid_request_error"
-            if lower.contains("prompt is too long")
-                || lower.contains("context limit")
-                || lower.contains("context window") =>
-        {
-            ("invalid_request_error", "context_length_exceeded")
-        }
-        "invalid_request_error" => ("invalid_request_error", "invalid_request"),
-        "authentication_error" => ("invalid_request_error", "invalid_api_key"),
-        "permission_error" => ("invalid_request_error", "permission_denied"),
-        "not_found_error" if lower.contains("model") => {
-            ("invalid_request_error", "model_not_found")
-        }
-        "not_found_error" => ("invalid_request_error", "not_found"),
-        "request_too_large" => ("invalid_request_error", "request_too_large"),
-        "rate_limit_error" => ("requests", "rate_limit_exceeded"),
-        "billing_error" => ("insufficient_quota", "insufficient_quota"),
-        "timeout_error" => ("server_error", "timeout"),
-        "overloaded_error" => ("server_error", "overloaded"),
-        "api_error" => ("server_error", "upstream_error"),
-        _ => return None,
-    };
-    Some(mapped)
-}
-
-/// Translates a non-2xx Anthropic body into an OpenAI error body.
-pub fn error(status: u16, provider_body: &[u8]) -> Vec<u8> {
-    let parsed = match provider_body.trim_ascii_start().first() {
-        Some(b'{') => serde_json::from_slice::<anthropic::ErrorResponse<'_>>(provider_body).ok(),
-        _ => None,
-    };
-    let Some(parsed) = parsed else {
-        // Not Anthropic's shape (a proxy, a load balancer page…): read what we can.
-        return from_foreign_body(status, provider_body);
-    };
-    let message = clip(parsed.error.message.as_deref().unwrap_or(""));
-    let (kind, code) = map_error_type(parsed.error.kind.as_deref(), &message)
-        .unwrap_or_else(|| class_for_status(status));
-    if message.is_empty() {
-        return render(&opaque_message(status, b""), kind, None, code);
-    }
-    render(&message, kind, None, code)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -509,19 +475,5 @@ mod tests {
         });
         assert_eq!(u.prompt_tokens, u64::MAX);
         assert_eq!(u.total_tokens, u64::MAX);
-    }
-
-    #[test]
-    fn error_types_without_message_hints() {
-        assert_eq!(
-            map_error_type(Some("not_found_error"), "model: claude-x"),
-            Some(("invalid_request_error", "model_not_found"))
-        );
-        assert_eq!(
-            map_error_type(Some("invalid_request_error"), "Prompt is too long"),
-            Some(("invalid_request_error", "context_length_exceeded"))
-        );
-        assert_eq!(map_error_type(Some("brand_new_error"), ""), None);
-        assert_eq!(map_error_type(None, ""), None);
     }
 }
