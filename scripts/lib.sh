@@ -35,8 +35,8 @@ ensure_venv() {
 }
 
 build_all() {
-  log "building the filter (.wasm) and the native services"
+  log "building the filter (.wasm), the native services and the CLI"
   (cd "$ROOT" && cargo build --release --target "$WASM_TARGET" -p switchboard)
-  (cd "$ROOT" && cargo build --release -p mockllm -p switchboard-accounting)
+  (cd "$ROOT" && cargo build --release -p mockllm -p switchboard-accounting -p switchboard-cli)
   ls -l "$WASM_PATH" >&2
 }

@@ -26,6 +26,16 @@ def stack(tmp_path_factory):
     s.stop()
 
 
+@pytest.fixture(scope="module")
+def own_stack(tmp_path_factory):
+    """A stack of the module's own, for tests that change its configuration."""
+    s = stack_mod.start_stack(tmp_path_factory.mktemp("own-stack"))
+    _STACKS.append(s)
+    yield s
+    _STACKS.remove(s)
+    s.stop()
+
+
 @pytest.fixture(scope="session")
 def client(stack):
     with httpx.Client(base_url=stack.base_url, timeout=30.0) as c:

@@ -75,7 +75,7 @@ def test_client_credentials_never_reach_a_provider(stack, client, auth):
         r = client.post(
             "/v1/chat/completions",
             json={"model": model, "messages": [{"role": "user", "content": "hi"}]},
-            headers={**auth, "x-api-key": "client-secret", "x-switchboard-cluster": "sb.demo-broken-500"},
+            headers={**auth, "x-api-key": "client-secret", "x-switchboard-cluster": "sb_demo-broken-500"},
         )
         assert r.status_code == 200, r.text
         assert DEMO_KEY not in r.text and OPENAI_PROVIDER_KEY not in r.text and ANTHROPIC_PROVIDER_KEY not in r.text

@@ -4,9 +4,9 @@ use std::net::SocketAddr;
 
 use clap::Parser;
 
-use crate::state::Config;
+use crate::state::{AppState, Config};
 
-/// Mock OpenAI and Anthropic providers with fault injection, for tests.
+/// Mock OpenAI, Anthropic and Gemini providers with fault injection, for tests.
 #[derive(Debug, Parser)]
 #[command(name = "mockllm", version, about)]
 pub struct Cli {
@@ -21,6 +21,10 @@ pub struct Cli {
     /// Key the Anthropic endpoint requires in `x-api-key` (unset: any non-empty header).
     #[arg(long, env = "MOCKLLM_ANTHROPIC_KEY", hide_env_values = true)]
     pub anthropic_key: Option<String>,
+
+    /// Key the Gemini endpoint requires in `x-goog-api-key` or `?key=` (unset: any non-empty key).
+    #[arg(long, env = "MOCKLLM_GEMINI_KEY", hide_env_values = true)]
+    pub gemini_key: Option<String>,
 }
 
 impl Cli {
@@ -29,6 +33,11 @@ impl Cli {
             openai_key: self.openai_key.clone(),
             anthropic_key: self.anthropic_key.clone(),
         }
+    }
+
+    /// The server state these flags describe.
+    pub fn state(&self) -> AppState {
+        AppState::with_gemini_key(self.config(), self.gemini_key.clone())
     }
 }
 
@@ -52,6 +61,12 @@ mod tests {
         let config = cli.config();
         assert_eq!(config.openai_key.as_deref(), Some("sk-o"));
         assert_eq!(config.anthropic_key.as_deref(), Some("sk-a"));
+    }
+
+    #[test]
+    fn parses_the_gemini_key() {
+        let cli = Cli::try_parse_from(["mockllm", "--gemini-key", "g-key"]).unwrap();
+        assert_eq!(cli.state().gemini_key(), Some("g-key"));
     }
 
     #[test]

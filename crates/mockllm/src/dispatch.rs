@@ -1,4 +1,4 @@
-//! The request pipeline shared by both providers.
+//! The request pipeline shared by every provider.
 //!
 //! Order, for every provider request: record it, apply `slow-<ms>`, apply
 //! `fault-reset`, check the key (401), parse the JSON (400), apply status faults
@@ -7,7 +7,7 @@
 
 use axum::body::{to_bytes, Body};
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::Response;
 use serde_json::Value;
 use tracing::info;
@@ -110,6 +110,32 @@ pub(crate) trait Provider: Send + Sync + 'static {
 
     /// The provider-shaped error response (status, body, id headers).
     fn error(error: &ApiError, state: &AppState) -> Response;
+
+    // Providers that put request facts in the URL (Gemini: the model, the
+    // method, maybe the key) override these; the defaults ignore the URL.
+
+    /// The fault asked for: the `x-mock-fault` header, else the body's `model`.
+    fn fault(_uri: &Uri, headers: &HeaderMap, body: Option<&Value>) -> Fault {
+        Fault::from_request(headers, body)
+    }
+
+    /// The key check, with the URL and the whole state at hand.
+    fn authorize_request(
+        _uri: &Uri,
+        headers: &HeaderMap,
+        state: &AppState,
+    ) -> Result<(), ApiError> {
+        Self::authorize(headers, state.config())
+    }
+
+    /// Validation, with the URL at hand.
+    fn parse_request(
+        _uri: &Uri,
+        body: &Value,
+        headers: &HeaderMap,
+    ) -> Result<Self::Request, ApiError> {
+        Self::parse(body, headers)
+    }
 }
 
 /// Axum handler for a provider endpoint.
@@ -130,7 +156,7 @@ pub(crate) async fn handle<P: Provider>(
         Ok(bytes) => serde_json::from_slice(&bytes).ok(),
         Err(_) => None,
     };
-    let fault = Fault::from_request(&headers, json.as_ref());
+    let fault = P::fault(&parts.uri, &headers, json.as_ref());
     let label = fault.label();
     state.recorder().push(Recorded::new(
         method.as_str(),
@@ -153,19 +179,20 @@ pub(crate) async fn handle<P: Provider>(
         }
     }
 
-    let response = respond::<P>(&state, &headers, json, fault, conn.is_some());
+    let response = respond::<P>(&state, &parts.uri, &headers, json, fault, conn.is_some());
     info!(%method, %path, status = response.status().as_u16(), fault = label, "request");
     response
 }
 
 fn respond<P: Provider>(
     state: &AppState,
+    uri: &Uri,
     headers: &HeaderMap,
     json: Option<Value>,
     fault: Fault,
     has_conn: bool,
 ) -> Response {
-    let result = P::authorize(headers, state.config())
+    let result = P::authorize_request(uri, headers, state)
         .and_then(|()| {
             json.ok_or_else(|| ApiError::invalid(None, "The request body is not valid JSON."))
         })
@@ -175,7 +202,7 @@ fn respond<P: Provider>(
                 ErrorKind::Server,
                 "fault-reset needs the connection handling of mockllm::serve.",
             )),
-            _ => P::parse(&body, headers),
+            _ => P::parse_request(uri, &body, headers),
         });
     match result {
         Ok(request) => P::answer(

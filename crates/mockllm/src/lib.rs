@@ -1,11 +1,11 @@
 //! mockllm: the far side of the network for Switchboard's tests.
 //!
-//! An HTTP server that speaks the OpenAI Chat Completions and Anthropic Messages
-//! wire formats as published, answers deterministically (reply text and token
-//! counts are a pure function of the request), records every provider request for
-//! later inspection, and injects faults chosen by the request itself (header
-//! `x-mock-fault` or a token inside `model`), so a test can drive any failure
-//! without configuring the server.
+//! An HTTP server that speaks the OpenAI Chat Completions, Anthropic Messages and
+//! Google Gemini `generateContent` wire formats as published, answers
+//! deterministically (reply text and token counts are a pure function of the
+//! request), records every provider request for later inspection, and injects
+//! faults chosen by the request itself (header `x-mock-fault` or a token inside
+//! the model name), so a test can drive any failure without configuring the server.
 //!
 //! Entry points: [`app`] builds the router, [`serve`] runs it on a listener with the
 //! connection handling that connection-level faults need.
@@ -22,6 +22,7 @@ mod state;
 mod tokens;
 
 mod anthropic;
+mod gemini;
 mod openai;
 
 use axum::routing::{get, post};
@@ -42,6 +43,8 @@ pub fn app(state: AppState) -> Router {
             "/v1/messages",
             post(dispatch::handle::<anthropic::Anthropic>),
         )
+        // `{model}:{method}` is one segment; `gemini::route` splits it.
+        .route("/v1beta/models/{*rest}", post(gemini::route))
         .route("/_mock/requests", get(record::list).delete(record::clear))
         .route("/healthz", get(health))
         .with_state(state)

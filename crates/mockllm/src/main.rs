@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use mockllm::cli::Cli;
-use mockllm::{serve, AppState};
+use mockllm::serve;
 use tokio::net::TcpListener;
 use tracing::{error, info};
 use tracing_subscriber::EnvFilter;
@@ -46,7 +46,7 @@ async fn main() -> ExitCode {
     drop(stdout);
     info!(%addr, "mockllm listening");
 
-    match serve(listener, AppState::new(cli.config()), shutdown_signal()).await {
+    match serve(listener, cli.state(), shutdown_signal()).await {
         Ok(()) => {
             info!("mockllm stopped");
             ExitCode::SUCCESS

@@ -21,15 +21,24 @@ pub struct AppState {
 
 struct Inner {
     config: Config,
+    /// Key the Gemini endpoint requires (`x-goog-api-key` or `?key=`); `None`:
+    /// any non-empty key.
+    gemini_key: Option<String>,
     recorder: Recorder,
     ids: IdGen,
 }
 
 impl AppState {
     pub fn new(config: Config) -> Self {
+        Self::with_gemini_key(config, None)
+    }
+
+    /// Like [`AppState::new`], with the key the Gemini endpoint requires.
+    pub fn with_gemini_key(config: Config, gemini_key: Option<String>) -> Self {
         Self {
             inner: Arc::new(Inner {
                 config,
+                gemini_key,
                 recorder: Recorder::default(),
                 ids: IdGen::new(),
             }),
@@ -38,6 +47,10 @@ impl AppState {
 
     pub fn config(&self) -> &Config {
         &self.inner.config
+    }
+
+    pub fn gemini_key(&self) -> Option<&str> {
+        self.inner.gemini_key.as_deref()
     }
 
     pub(crate) fn recorder(&self) -> &Recorder {

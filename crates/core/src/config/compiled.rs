@@ -52,7 +52,21 @@ pub struct Config {
 
 impl Config {
     pub fn parse(bytes: &[u8]) -> Result<Self, ConfigError> {
-        let raw: RawConfig = serde_json::from_slice(bytes).map_err(|e| ConfigError {
+        // serde_path_to_error names the field serde refused
+        // (`models[0].clustr: unknown field …`); `end` refuses trailing data.
+        let mut de = serde_json::Deserializer::from_slice(bytes);
+        let raw: RawConfig = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let path = e.path().to_string();
+            let place = if path == "." {
+                "configuration".to_owned()
+            } else {
+                path
+            };
+            ConfigError {
+                problems: vec![format!("{place}: {}", e.inner())],
+            }
+        })?;
+        de.end().map_err(|e| ConfigError {
             problems: vec![format!("configuration: {e}")],
         })?;
         Self::compile(raw)
@@ -236,6 +250,26 @@ mod tests {
     fn unknown_fields_are_refused_with_their_name() {
         let err = Config::parse(policy_json(r#","modles":[]"#).as_bytes()).unwrap_err();
         assert!(err.to_string().contains("modles"), "{err}");
+    }
+
+    #[test]
+    fn a_field_serde_refuses_is_named_with_its_path() {
+        let json =
+            r#"{"role":"policy","models":[{"name":"m","cluster":"c"},{"name":"n","clustr":"x"}]}"#;
+        let err = Config::parse(json.as_bytes()).unwrap_err().to_string();
+        assert!(
+            err.contains("models[1].clustr: unknown field `clustr`"),
+            "{err}"
+        );
+        let json = r#"{"role":"policy","models":[{"name":"m","cluster":"c","default_max_tokens":"many"}]}"#;
+        let err = Config::parse(json.as_bytes()).unwrap_err().to_string();
+        assert!(
+            err.contains("models[0].default_max_tokens: invalid type"),
+            "{err}"
+        );
+        let trailing = br#"{"role":"translate","providers":[]} {}"#;
+        let err = Config::parse(trailing).unwrap_err().to_string();
+        assert!(err.contains("configuration: trailing characters"), "{err}");
     }
 
     #[test]

@@ -6,4 +6,6 @@
 //! read.
 
 pub mod anthropic;
+pub mod bedrock;
+pub mod gemini;
 pub mod openai;

@@ -1,0 +1,167 @@
+//! Envoy clusters: one per routable model, whose priority levels are the
+//! model's failover chain, plus the accounting service's.
+//!
+//! Every endpoint carries `filter_metadata.switchboard.{provider, model,
+//! served_as}` for the translate filter. A chain may mix plain-HTTP and TLS
+//! providers with different SNIs, so TLS is chosen per endpoint with
+//! `transport_socket_matches` keyed on endpoint metadata.
+
+use std::net::IpAddr;
+
+use serde_json::{json, Value};
+use switchboard_core::upstream::METADATA_NAMESPACE;
+
+use super::duration;
+use crate::gateway::{Gateway, Model, Provider, ACCOUNTING_CLUSTER};
+
+/// Endpoint metadata key that selects a transport socket match.
+const TLS_MATCH_KEY: &str = "switchboard_tls";
+const HTTP_OPTIONS: &str = "envoy.extensions.upstreams.http.v3.HttpProtocolOptions";
+
+fn is_ip(address: &str) -> bool {
+    address.parse::<IpAddr>().is_ok()
+}
+
+/// STATIC when every address is an IP literal, STRICT_DNS otherwise.
+fn discovery(addresses: &[&str]) -> (&'static str, Option<&'static str>) {
+    if addresses.iter().all(|a| is_ip(a)) {
+        ("STATIC", None)
+    } else {
+        ("STRICT_DNS", Some("V4_PREFERRED"))
+    }
+}
+
+fn socket(address: &str, port: u16) -> Value {
+    json!({"socket_address": {"address": address, "port_value": port}})
+}
+
+fn upstream_tls(g: &Gateway, provider: &Provider) -> Value {
+    json!({
+        "name": "envoy.transport_sockets.tls",
+        "typed_config": {
+            "@type": "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext",
+            "sni": provider.sni(),
+            "common_tls_context": {
+                "alpn_protocols": ["http/1.1"],
+                "validation_context": {
+                    "trusted_ca": {"filename": g.ca_file},
+                    "match_typed_subject_alt_names": [
+                        {"san_type": "DNS", "matcher": {"exact": provider.sni()}}
+                    ],
+                },
+            },
+        },
+    })
+}
+
+/// The upstream HTTP filter chain: translate (`translate_ref`, an ECDS
+/// reference), then the codec, which must be last.
+fn upstream_filters(translate_ref: &Value) -> Value {
+    json!({
+        "@type": format!("type.googleapis.com/{HTTP_OPTIONS}"),
+        "explicit_http_config": {"http_protocol_options": {}},
+        "http_filters": [
+            translate_ref,
+            {
+                "name": "envoy.filters.http.upstream_codec",
+                "typed_config": {
+                    "@type": "type.googleapis.com/envoy.extensions.filters.http.upstream_codec.v3.UpstreamCodec"
+                },
+            },
+        ],
+    })
+}
+
+/// One model's cluster. Models routed to an external `cluster` get none.
+pub fn model_cluster(g: &Gateway, model: &Model, translate_ref: &Value) -> Option<Value> {
+    if model.chain.is_empty() {
+        return None;
+    }
+    let name = model.cluster();
+    let mut addresses = Vec::new();
+    let mut endpoints = Vec::new();
+    let mut tls_providers: Vec<&Provider> = Vec::new();
+    for (priority, entry) in model.chain.iter().enumerate() {
+        let provider = g.provider(&entry.provider)?;
+        addresses.push(provider.address.as_str());
+        let mut filter_metadata = json!({
+            METADATA_NAMESPACE: {
+                "provider": provider.name,
+                "model": entry.model,
+                "served_as": entry.served_as(),
+            }
+        });
+        if provider.tls {
+            if let Some(obj) = filter_metadata.as_object_mut() {
+                obj.insert(
+                    "envoy.transport_socket_match".into(),
+                    json!({TLS_MATCH_KEY: provider.name}),
+                );
+            }
+            if !tls_providers.iter().any(|p| p.name == provider.name) {
+                tls_providers.push(provider);
+            }
+        }
+        endpoints.push(json!({
+            "priority": priority,
+            "lb_endpoints": [{
+                "endpoint": {"address": socket(&provider.address, provider.port)},
+                "metadata": {"filter_metadata": filter_metadata},
+            }],
+        }));
+    }
+    let (kind, family) = discovery(&addresses);
+    let limits = &g.limits;
+    let mut cluster = json!({
+        "name": name,
+        "type": kind,
+        "connect_timeout": duration(g.timeouts.connect_ms),
+        "lb_policy": "ROUND_ROBIN",
+        "per_connection_buffer_limit_bytes": limits.buffer_limit_bytes,
+        "circuit_breakers": {"thresholds": [{
+            "max_connections": limits.max_requests,
+            "max_pending_requests": limits.max_requests,
+            "max_requests": limits.max_requests,
+            "max_retries": limits.max_retries,
+        }]},
+        "typed_extension_protocol_options": {HTTP_OPTIONS: upstream_filters(translate_ref)},
+        "load_assignment": {"cluster_name": name, "endpoints": endpoints},
+    });
+    let obj = cluster.as_object_mut()?;
+    if let Some(family) = family {
+        obj.insert("dns_lookup_family".into(), json!(family));
+    }
+    if !tls_providers.is_empty() {
+        let matches: Vec<Value> = tls_providers
+            .iter()
+            .map(|p| {
+                json!({
+                    "name": format!("tls-{}", p.name),
+                    "match": {TLS_MATCH_KEY: p.name},
+                    "transport_socket": upstream_tls(g, p),
+                })
+            })
+            .collect();
+        obj.insert("transport_socket_matches".into(), json!(matches));
+    }
+    Some(cluster)
+}
+
+/// The accounting service's cluster (plain HTTP, inside the trust boundary).
+pub fn accounting_cluster(g: &Gateway) -> Option<Value> {
+    let a = g.accounting.as_ref()?;
+    let (kind, family) = discovery(&[a.address.as_str()]);
+    let mut cluster = json!({
+        "name": ACCOUNTING_CLUSTER,
+        "type": kind,
+        "connect_timeout": duration(g.timeouts.connect_ms),
+        "load_assignment": {
+            "cluster_name": ACCOUNTING_CLUSTER,
+            "endpoints": [{"lb_endpoints": [{"endpoint": {"address": socket(&a.address, a.port)}}]}],
+        },
+    });
+    if let (Some(family), Some(obj)) = (family, cluster.as_object_mut()) {
+        obj.insert("dns_lookup_family".into(), json!(family));
+    }
+    Some(cluster)
+}

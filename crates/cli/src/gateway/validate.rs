@@ -1,0 +1,233 @@
+//! Field-by-field validation of a parsed gateway file. Every problem starts
+//! with the path of the field at fault (`models[2].chain[0].provider: …`), and
+//! all of them are reported at once.
+
+use std::collections::HashSet;
+
+use super::{cluster_name, Gateway};
+
+/// Envoy `retry_on` conditions that make sense for an HTTP route.
+const RETRY_ON: &[&str] = &[
+    "5xx",
+    "gateway-error",
+    "reset",
+    "reset-before-request",
+    "connect-failure",
+    "envoy-ratelimited",
+    "retriable-4xx",
+    "refused-stream",
+    "retriable-status-codes",
+    "retriable-headers",
+    "http3-post-connect-failure",
+];
+
+pub(super) fn problems(g: &Gateway) -> Vec<String> {
+    let mut p = Problems::default();
+    non_empty(&mut p, "listener.address", &g.listener.address);
+    if let Some(admin) = &g.admin {
+        non_empty(&mut p, "admin.address", &admin.address);
+    }
+    non_empty(&mut p, "wasm.path", &g.wasm.path);
+    if let Some(log) = &g.access_log {
+        non_empty(&mut p, "access_log", log);
+    }
+    limits(&mut p, g);
+    retry(&mut p, g);
+    providers(&mut p, g);
+    models(&mut p, g);
+    keys(&mut p, g);
+    if let Some(a) = &g.accounting {
+        non_empty(&mut p, "accounting.address", &a.address);
+        if a.port == 0 {
+            p.add("accounting.port", "must be a port number (1-65535)");
+        }
+        non_empty(&mut p, "accounting.authority", &a.authority);
+        if !a.path.starts_with('/') {
+            p.add("accounting.path", "must start with '/'");
+        }
+    }
+    p.0
+}
+
+#[derive(Default)]
+struct Problems(Vec<String>);
+
+impl Problems {
+    fn add(&mut self, path: &str, message: &str) {
+        self.0.push(format!("{path}: {message}"));
+    }
+}
+
+fn non_empty(p: &mut Problems, path: &str, value: &str) {
+    if value.trim().is_empty() {
+        p.add(path, "must not be empty");
+    }
+}
+
+fn limits(p: &mut Problems, g: &Gateway) {
+    let l = &g.limits;
+    if l.max_request_body_bytes == 0 {
+        p.add("limits.max_request_body_bytes", "must be at least 1");
+    }
+    if u64::from(l.buffer_limit_bytes) < l.max_request_body_bytes {
+        p.add(
+            "limits.buffer_limit_bytes",
+            "must be at least limits.max_request_body_bytes (the router buffers the whole request for retries)",
+        );
+    }
+    if l.max_requests == 0 {
+        p.add("limits.max_requests", "must be at least 1");
+    }
+    if g.timeouts.connect_ms == 0 {
+        p.add("timeouts.connect_ms", "must be at least 1");
+    }
+}
+
+fn retry(p: &mut Problems, g: &Gateway) {
+    let r = &g.retry;
+    for (i, on) in r.on.iter().enumerate() {
+        if !RETRY_ON.contains(&on.as_str()) {
+            p.add(
+                &format!("retry.on[{i}]"),
+                &format!(
+                    "unknown retry condition '{on}' (one of {})",
+                    RETRY_ON.join(", ")
+                ),
+            );
+        }
+    }
+    for (i, code) in r.status_codes.iter().enumerate() {
+        if !(100..=599).contains(code) {
+            p.add(
+                &format!("retry.status_codes[{i}]"),
+                "must be an HTTP status (100-599)",
+            );
+        }
+    }
+    if r.back_off_base_ms == 0 {
+        p.add("retry.back_off_base_ms", "must be at least 1");
+    }
+    if r.back_off_max_ms < r.back_off_base_ms {
+        p.add(
+            "retry.back_off_max_ms",
+            "must be at least retry.back_off_base_ms",
+        );
+    }
+}
+
+fn is_env_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c == '_' || c.is_ascii_uppercase())
+        && chars.all(|c| c == '_' || c.is_ascii_uppercase() || c.is_ascii_digit())
+}
+
+fn providers(p: &mut Problems, g: &Gateway) {
+    if g.providers.is_empty() {
+        p.add("providers", "at least one provider is needed");
+    }
+    let mut seen = HashSet::new();
+    for (i, pr) in g.providers.iter().enumerate() {
+        let at = |field: &str| format!("providers[{i}].{field}");
+        if pr.name.is_empty() {
+            p.add(&at("name"), "must not be empty");
+        } else if !seen.insert(pr.name.as_str()) {
+            p.add(&at("name"), &format!("duplicate provider '{}'", pr.name));
+        }
+        if !pr.base_path.is_empty() && !pr.base_path.starts_with('/') {
+            p.add(&at("base_path"), "must start with '/'");
+        }
+        non_empty(p, &at("authority"), &pr.authority);
+        non_empty(p, &at("address"), &pr.address);
+        if pr.port == 0 {
+            p.add(&at("port"), "must be a port number (1-65535)");
+        }
+        match &pr.sni {
+            Some(_) if !pr.tls => p.add(&at("sni"), "only applies with tls: true"),
+            Some(sni) if sni.is_empty() => p.add(&at("sni"), "must not be empty"),
+            _ => {}
+        }
+        if !is_env_name(&pr.api_key_env) {
+            p.add(
+                &at("api_key_env"),
+                "must be an environment variable name ([A-Z_][A-Z0-9_]*)",
+            );
+        }
+    }
+}
+
+fn models(p: &mut Problems, g: &Gateway) {
+    if g.models.is_empty() {
+        p.add("models", "at least one model is needed");
+    }
+    let mut names = HashSet::new();
+    let mut clusters = std::collections::HashMap::new();
+    for (i, m) in g.models.iter().enumerate() {
+        let at = |field: &str| format!("models[{i}].{field}");
+        if m.name.is_empty() {
+            p.add(&at("name"), "must not be empty");
+        } else if !names.insert(m.name.as_str()) {
+            p.add(&at("name"), &format!("duplicate model '{}'", m.name));
+        }
+        if m.default_max_tokens == Some(0) {
+            p.add(&at("default_max_tokens"), "must be at least 1");
+        }
+        match (&m.cluster, m.chain.is_empty()) {
+            (Some(_), false) => p.add(
+                &at("cluster"),
+                "give either a chain (generated cluster) or a cluster (defined elsewhere), not both",
+            ),
+            (Some(c), true) if c.is_empty() => p.add(&at("cluster"), "must not be empty"),
+            (None, true) => p.add(&at("chain"), "needs at least one entry (or set cluster)"),
+            _ => {}
+        }
+        if m.cluster.is_none() && !m.name.is_empty() {
+            let cluster = cluster_name(&m.name);
+            if let Some(other) = clusters.insert(cluster.clone(), m.name.as_str()) {
+                if other != m.name {
+                    p.add(
+                        &at("name"),
+                        &format!("gives the same cluster name '{cluster}' as model '{other}'"),
+                    );
+                }
+            }
+        }
+        for (j, entry) in m.chain.iter().enumerate() {
+            let at = |field: &str| format!("models[{i}].chain[{j}].{field}");
+            if g.provider(&entry.provider).is_none() {
+                p.add(
+                    &at("provider"),
+                    &format!("unknown provider '{}'", entry.provider),
+                );
+            }
+            non_empty(p, &at("model"), &entry.model);
+            if let Some(s) = &entry.served_as {
+                non_empty(p, &at("served_as"), s);
+            }
+        }
+    }
+}
+
+fn keys(p: &mut Problems, g: &Gateway) {
+    let mut ids = HashSet::new();
+    let mut digests = HashSet::new();
+    for (i, k) in g.keys.iter().enumerate() {
+        let at = |field: &str| format!("keys[{i}].{field}");
+        if k.id.is_empty() {
+            p.add(&at("id"), "must not be empty");
+        } else if !ids.insert(k.id.as_str()) {
+            p.add(&at("id"), &format!("duplicate key id '{}'", k.id));
+        }
+        let hex_ok = k.sha256.len() == 64
+            && k.sha256
+                .chars()
+                .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c));
+        if !hex_ok {
+            p.add(
+                &at("sha256"),
+                "must be 64 lower-case hex characters (switchboard keys hash KEY)",
+            );
+        } else if !digests.insert(k.sha256.as_str()) {
+            p.add(&at("sha256"), "duplicate of another key");
+        }
+    }
+}
