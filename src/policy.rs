@@ -16,7 +16,7 @@ use switchboard_core::error::GatewayError;
 use switchboard_core::translate::{
     stream_translator, ProviderSchema, StreamContext, StreamTranslator,
 };
-use switchboard_core::{auth, request, route, upstream, usage};
+use switchboard_core::{auth, cooldown, request, route, upstream, usage};
 
 use crate::host;
 use crate::metrics::Metrics;
@@ -143,11 +143,11 @@ impl PolicyFilter {
     fn route_body(&mut self, config: &Config, body: &[u8]) -> Result<(), GatewayError> {
         let head = request::parse_chat_request(body)?;
         let target = route::resolve(config, &head.model)?;
-        if !host::set_header(
-            MapType::HttpRequestHeaders,
-            route::CLUSTER_HEADER,
-            &target.cluster,
-        ) {
+        let now = host::now_ms();
+        let cluster = route::pick_cluster(target, |key| {
+            cooldown::remaining_ms(host::shared_data(key).as_deref(), now).is_some()
+        });
+        if !host::set_header(MapType::HttpRequestHeaders, route::CLUSTER_HEADER, cluster) {
             return Err(GatewayError::internal(
                 "route_failed",
                 "The gateway could not set the route.",

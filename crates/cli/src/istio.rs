@@ -190,7 +190,7 @@ fn envoy_filter(g: &Gateway, o: &IstioOptions) -> Result<Value, Vec<String>> {
     ];
     let translate_ref = ads_reference(TRANSLATE_FILTER);
     for model in &g.models {
-        if let Some(c) = cluster::model_cluster(g, model, &translate_ref) {
+        for c in cluster::model_clusters(g, model, &translate_ref) {
             patches.push(gateway_patch("CLUSTER", "ADD", json!({}), c));
         }
     }

@@ -7,7 +7,7 @@
 use serde_json::{json, Value};
 use switchboard_core::config::{Config, LogLevel};
 
-use crate::gateway::{Gateway, ACCOUNTING_CLUSTER};
+use crate::gateway::{step_cluster, Gateway, ACCOUNTING_CLUSTER};
 
 pub const POLICY_FILTER: &str = "switchboard.policy";
 pub const TRANSLATE_FILTER: &str = "switchboard.translate";
@@ -41,7 +41,25 @@ pub fn policy_config(g: &Gateway, accounting_cluster: &str) -> Value {
         .models
         .iter()
         .map(|m| {
-            let mut model = json!({"name": m.name, "cluster": m.cluster()});
+            let base = m.cluster();
+            let mut model = json!({"name": m.name, "cluster": base});
+            if m.cluster.is_none() && m.chain.len() > 1 {
+                let chain: Vec<Value> = m
+                    .chain
+                    .iter()
+                    .enumerate()
+                    .map(|(step, entry)| {
+                        json!({
+                            "provider": entry.provider,
+                            "model": entry.model,
+                            "cluster": step_cluster(&base, step),
+                        })
+                    })
+                    .collect();
+                if let Some(obj) = model.as_object_mut() {
+                    obj.insert("chain".into(), json!(chain));
+                }
+            }
             if let (Some(max), Some(obj)) = (m.default_max_tokens, model.as_object_mut()) {
                 obj.insert("default_max_tokens".into(), json!(max));
             }

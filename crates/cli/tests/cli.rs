@@ -72,11 +72,11 @@ fn check_names_every_bad_gateway_field_and_fails() {
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(
-        err.contains("models[3].chain[0].model: must not be empty"),
+        err.contains("models[4].chain[0].model: must not be empty"),
         "{err}"
     );
     assert!(
-        err.contains("models[5].chain[0].provider: unknown provider 'opnai'"),
+        err.contains("models[6].chain[0].provider: unknown provider 'opnai'"),
         "{err}"
     );
 }

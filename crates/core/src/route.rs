@@ -33,6 +33,20 @@ fn model_object(route: &ModelRoute) -> ModelObject<'_> {
     }
 }
 
+/// The cluster to route to: the chain from its first step that is not cooling
+/// down after a provider's `Retry-After`. When every step is cooling, the full
+/// chain is used and its first provider's cool-down answers 429 with the wait.
+pub fn pick_cluster(route: &ModelRoute, mut is_cooling: impl FnMut(&str) -> bool) -> &str {
+    if route.chain.len() < 2 {
+        return &route.cluster;
+    }
+    route
+        .chain
+        .iter()
+        .find(|step| !is_cooling(&step.cooldown_key))
+        .map_or(route.cluster.as_str(), |step| step.cluster.as_str())
+}
+
 /// `GET /v1/models`: the routing table in OpenAI's list shape, sorted by id.
 pub fn models_list_json(config: &Config) -> Vec<u8> {
     let list = ModelList {
@@ -74,6 +88,24 @@ mod tests {
         assert_eq!(resolve(&c, "gpt-4o-mini").unwrap().cluster, "sb_gpt");
         let e = resolve(&c, "gpt-9").unwrap_err();
         assert_eq!((e.status, e.code.as_str()), (404, "model_not_found"));
+    }
+
+    #[test]
+    fn cooling_steps_are_skipped() {
+        let c = Config::parse(
+            br#"{"role":"policy","models":[{"name":"m","cluster":"c0","chain":[
+                {"provider":"a","model":"x","cluster":"c0"},
+                {"provider":"b","model":"y","cluster":"c1"},
+                {"provider":"c","model":"z","cluster":"c2"}]}]}"#,
+        )
+        .unwrap();
+        let m = c.model("m").unwrap();
+        let a = crate::cooldown::key("a", "x");
+        let b = crate::cooldown::key("b", "y");
+        assert_eq!(pick_cluster(m, |_| false), "c0");
+        assert_eq!(pick_cluster(m, |k| k == a), "c1");
+        assert_eq!(pick_cluster(m, |k| k == a || k == b), "c2");
+        assert_eq!(pick_cluster(m, |_| true), "c0");
     }
 
     #[test]

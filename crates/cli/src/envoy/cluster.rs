@@ -1,5 +1,7 @@
-//! Envoy clusters: one per routable model, whose priority levels are the
-//! model's failover chain, plus the accounting service's.
+//! Envoy clusters: per routable model, one per failover-chain step whose
+//! priority levels are the chain from that step on (the policy skips steps
+//! that are cooling down by routing to a later step's cluster), plus the
+//! accounting service's.
 //!
 //! Every endpoint carries `filter_metadata.switchboard.{provider, model,
 //! served_as}` for the translate filter. A chain may mix plain-HTTP and TLS
@@ -12,7 +14,7 @@ use serde_json::{json, Value};
 use switchboard_core::upstream::METADATA_NAMESPACE;
 
 use super::duration;
-use crate::gateway::{Gateway, Model, Provider, ACCOUNTING_CLUSTER};
+use crate::gateway::{step_cluster, ChainEntry, Gateway, Model, Provider, ACCOUNTING_CLUSTER};
 
 /// Endpoint metadata key that selects a transport socket match.
 const TLS_MATCH_KEY: &str = "switchboard_tls";
@@ -72,16 +74,35 @@ fn upstream_filters(translate_ref: &Value) -> Value {
     })
 }
 
-/// One model's cluster. Models routed to an external `cluster` get none.
-pub fn model_cluster(g: &Gateway, model: &Model, translate_ref: &Value) -> Option<Value> {
-    if model.chain.is_empty() {
+/// A model's clusters: one per chain step, the step's cluster holding the
+/// chain from that step on (priority 0 = that step). Step 0's cluster is the
+/// model's own. Models routed to an external `cluster` get none.
+pub fn model_clusters(g: &Gateway, model: &Model, translate_ref: &Value) -> Vec<Value> {
+    if model.cluster.is_some() {
+        return Vec::new();
+    }
+    let base = model.cluster();
+    (0..model.chain.len())
+        .filter_map(|step| {
+            let rest = model.chain.get(step..)?;
+            chain_cluster(g, &step_cluster(&base, step), rest, translate_ref)
+        })
+        .collect()
+}
+
+fn chain_cluster(
+    g: &Gateway,
+    name: &str,
+    chain: &[ChainEntry],
+    translate_ref: &Value,
+) -> Option<Value> {
+    if chain.is_empty() {
         return None;
     }
-    let name = model.cluster();
     let mut addresses = Vec::new();
     let mut endpoints = Vec::new();
     let mut tls_providers: Vec<&Provider> = Vec::new();
-    for (priority, entry) in model.chain.iter().enumerate() {
+    for (priority, entry) in chain.iter().enumerate() {
         let provider = g.provider(&entry.provider)?;
         addresses.push(provider.address.as_str());
         let mut filter_metadata = json!({

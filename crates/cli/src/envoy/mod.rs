@@ -62,7 +62,7 @@ pub fn generate(g: &Gateway, ecds: &Ecds) -> Result<Generated, Vec<String>> {
     clusters.extend(
         g.models
             .iter()
-            .filter_map(|m| cluster::model_cluster(g, m, &translate_ref)),
+            .flat_map(|m| cluster::model_clusters(g, m, &translate_ref)),
     );
 
     let mut bootstrap = json!({

@@ -104,15 +104,25 @@ fn route_fails_over_by_priority_without_a_timeout() {
 #[test]
 fn each_chain_is_one_cluster_with_priorities_and_metadata() {
     let b = bootstrap();
-    // Seven generated chains + accounting; the external-cluster model has none.
-    assert_eq!(clusters(&b).len(), 8);
+    // One cluster per chain step of the eight generated chains (12) +
+    // accounting; the external-cluster model has none.
+    assert_eq!(clusters(&b).len(), 13);
+    // A later step's cluster starts the chain there.
+    let from1 = cluster(&b, "sb_demo-failover-429~1");
+    let e = from1["load_assignment"]["endpoints"].as_array().unwrap();
+    assert_eq!(e.len(), 1);
+    assert_eq!(e[0]["priority"], 0);
+    assert_eq!(
+        e[0]["lb_endpoints"][0]["metadata"]["filter_metadata"]["switchboard"]["provider"],
+        "anthropic"
+    );
     let c = cluster(&b, "sb_demo-failover-429");
     assert_eq!(c["type"], "STATIC");
     assert_eq!(c["circuit_breakers"]["thresholds"][0]["max_retries"], 1000);
     let endpoints = c["load_assignment"]["endpoints"].as_array().unwrap();
     assert_eq!(endpoints.len(), 2);
     for (priority, (provider, model, served, port)) in [
-        ("openai", "gpt-4o-mini-fault-429", "gpt-4o-mini", 18001),
+        ("openai", "gpt-4o-mini-fault-429-retry-after-0", "gpt-4o-mini", 18001),
         (
             "anthropic",
             "claude-sonnet-4-5-20250929",

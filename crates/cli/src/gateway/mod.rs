@@ -242,6 +242,17 @@ pub fn cluster_name(model: &str) -> String {
     format!("sb_{safe}")
 }
 
+/// The cluster whose priority 0 is chain step `step` (the rest of the chain
+/// follows): the policy routes there when earlier steps are cooling down.
+/// `~` never occurs in `cluster_name` output, so these names cannot collide.
+pub fn step_cluster(base: &str, step: usize) -> String {
+    if step == 0 {
+        base.to_owned()
+    } else {
+        format!("{base}~{step}")
+    }
+}
+
 /// Name of the Envoy cluster for the accounting service.
 pub const ACCOUNTING_CLUSTER: &str = "accounting";
 

@@ -43,6 +43,7 @@ fn the_demo_file_is_valid_and_complete() {
             "gpt-4o-mini",
             "claude-sonnet-4-5",
             "demo-failover-429",
+            "demo-cooldown",
             "demo-failover-503",
             "demo-failover-reset",
             "demo-broken-500",
@@ -56,7 +57,7 @@ fn the_demo_file_is_valid_and_complete() {
     assert_eq!(g.models[2].chain.len(), 2);
     assert_eq!(g.models[2].chain[1].served_as(), "claude-sonnet-4-5");
     assert_eq!(g.models[0].chain[0].served_as(), "gpt-4o-mini");
-    assert_eq!(g.models[7].cluster(), "sb_does-not-exist");
+    assert_eq!(g.models[8].cluster(), "sb_does-not-exist");
     assert_eq!(g.models[0].cluster(), "sb_gpt-4o-mini");
     assert_eq!(g.key_env_vars(), ["ANTHROPIC_API_KEY", "OPENAI_API_KEY"]);
     assert_eq!(g.retry.num_retries, 2);
@@ -76,7 +77,7 @@ fn an_unknown_field_is_named_with_its_path() {
         "  - name: demo-broken-500\n    chain:",
         "  - name: demo-broken-500\n    chian:",
     );
-    assert!(all.contains("models[5]"), "{all}");
+    assert!(all.contains("models[6]"), "{all}");
     assert!(all.contains("chian"), "{all}");
 }
 

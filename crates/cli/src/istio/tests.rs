@@ -137,7 +137,7 @@ fn route_and_model_clusters_are_patched_in() {
         "envoy.retry_priorities.previous_priorities"
     );
     let clusters = patches(&docs, "CLUSTER");
-    assert_eq!(clusters.len(), 7);
+    assert_eq!(clusters.len(), 12);
     for c in &clusters {
         assert_eq!(c["patch"]["operation"], "ADD");
         let filters = &c["patch"]["value"]["typed_extension_protocol_options"]

@@ -27,6 +27,17 @@ pub struct ModelRoute {
     pub name: String,
     pub cluster: String,
     pub default_max_tokens: u32,
+    /// Failover chain steps, in priority order (may be empty).
+    pub chain: Vec<ChainStep>,
+}
+
+/// One step of a model's failover chain, as the policy needs it.
+#[derive(Debug, Clone)]
+pub struct ChainStep {
+    /// Shared-data key of this endpoint's cool-down deadline.
+    pub cooldown_key: String,
+    /// Cluster starting the chain at this step.
+    pub cluster: String,
 }
 
 #[derive(Debug, Clone)]
@@ -141,11 +152,39 @@ impl Config {
                     "models[{i}].default_max_tokens: must be at least 1"
                 ));
             }
+            for (j, step) in m.chain.iter().enumerate() {
+                for (field, value) in [
+                    ("provider", &step.provider),
+                    ("model", &step.model),
+                    ("cluster", &step.cluster),
+                ] {
+                    if value.is_empty() {
+                        problems.push(format!("models[{i}].chain[{j}].{field}: must not be empty"));
+                    }
+                }
+            }
+            if let Some(first) = m.chain.first() {
+                if first.cluster != m.cluster {
+                    problems.push(format!(
+                        "models[{i}].chain[0].cluster: must equal the model's cluster '{}'",
+                        m.cluster
+                    ));
+                }
+            }
+            let chain = m
+                .chain
+                .iter()
+                .map(|step| ChainStep {
+                    cooldown_key: crate::cooldown::key(&step.provider, &step.model),
+                    cluster: step.cluster.clone(),
+                })
+                .collect();
             let name = m.name.clone();
             let route = ModelRoute {
                 name: m.name,
                 cluster: m.cluster,
                 default_max_tokens: m.default_max_tokens.unwrap_or(DEFAULT_MAX_TOKENS),
+                chain,
             };
             if models.insert(name.clone(), route).is_some() {
                 problems.push(format!("models[{i}].name: duplicate model '{name}'"));
@@ -288,6 +327,28 @@ mod tests {
         ] {
             assert!(all.contains(path), "missing {path} in {all}");
         }
+    }
+
+    #[test]
+    fn chains_compile_to_cooldown_keys_and_clusters() {
+        let json = r#"{"role":"policy","models":[{"name":"m","cluster":"sb_m","chain":[
+            {"provider":"openai","model":"gpt","cluster":"sb_m"},
+            {"provider":"anthropic","model":"claude","cluster":"sb_m~1"}]}]}"#;
+        let c = Config::parse(json.as_bytes()).unwrap();
+        let chain = &c.model("m").unwrap().chain;
+        assert_eq!(chain[1].cluster, "sb_m~1");
+        assert_eq!(
+            chain[1].cooldown_key,
+            crate::cooldown::key("anthropic", "claude")
+        );
+        let bad = r#"{"role":"policy","models":[{"name":"m","cluster":"sb_m","chain":[
+            {"provider":"","model":"gpt","cluster":"other"}]}]}"#;
+        let all = Config::parse(bad.as_bytes())
+            .unwrap_err()
+            .problems
+            .join("\n");
+        assert!(all.contains("models[0].chain[0].provider"), "{all}");
+        assert!(all.contains("models[0].chain[0].cluster"), "{all}");
     }
 
     #[test]

@@ -75,6 +75,22 @@ pub struct RawModel {
     pub cluster: String,
     /// `max_tokens` sent to providers that require one when the client gave none.
     pub default_max_tokens: Option<u32>,
+    /// The failover chain, in priority order, each step with the cluster whose
+    /// priorities start at that step. Lets the policy skip steps that are
+    /// cooling down (see `cooldown`). Absent: always route to `cluster`.
+    #[serde(default)]
+    pub chain: Vec<RawChainStep>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawChainStep {
+    pub provider: String,
+    /// The provider's model name (the endpoint's `switchboard.model` metadata).
+    pub model: String,
+    /// Cluster whose priority 0 is this step and whose later priorities are the
+    /// rest of the chain.
+    pub cluster: String,
 }
 
 #[derive(Debug, Deserialize)]
