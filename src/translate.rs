@@ -230,7 +230,7 @@ impl HttpContext for TranslateFilter {
         match translate::translate_request(provider.schema, &body, &model) {
             Ok(upstream) => {
                 self.streaming = upstream.stream;
-                let path = format!("{}{}", provider.base_path, upstream.path_suffix);
+                let path = provider.request_path(&upstream.path_suffix, &target.upstream_model);
                 host::set_header(MapType::HttpRequestHeaders, ":path", &path);
                 host::replace_body(BufferType::HttpRequestBody, body_size, &upstream.body);
                 host::set_header(

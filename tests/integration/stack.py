@@ -270,7 +270,12 @@ def start_stack(
                 "wasm:info",
             ],
             state_dir,
-            env={"OPENAI_API_KEY": OPENAI_PROVIDER_KEY, "ANTHROPIC_API_KEY": ANTHROPIC_PROVIDER_KEY},
+            env={
+                "OPENAI_API_KEY": OPENAI_PROVIDER_KEY,
+                "ANTHROPIC_API_KEY": ANTHROPIC_PROVIDER_KEY,
+                # The Azure demo provider is served by the OpenAI mock.
+                "AZURE_OPENAI_API_KEY": OPENAI_PROVIDER_KEY,
+            },
         )
         stack.children["envoy"] = envoy
         wait_envoy_ready(stack, envoy, admin_path)

@@ -86,3 +86,20 @@ def test_client_credentials_never_reach_a_provider(stack, client, auth):
         assert DEMO_KEY not in flat
         assert "client-secret" not in flat
         assert "x-switchboard-cluster" not in seen["headers"]
+
+
+def test_azure_deployment_url_api_version_and_api_key(stack, client, auth):
+    clear_mocks(stack)
+    r = client.post(
+        "/v1/chat/completions",
+        json={"model": "gpt-4o-mini-azure", "messages": [{"role": "user", "content": "hello azure"}]},
+        headers=auth,
+    )
+    assert r.status_code == 200, r.text
+    assert r.headers["x-switchboard-provider"] == "azure"
+    assert r.json()["choices"][0]["message"]["content"].startswith("Mock reply from openai")
+    [seen] = mock_requests(stack, "mock-openai")
+    assert seen["path"] == "/openai/deployments/gpt-4o-mini-prod/chat/completions?api-version=2024-10-21"
+    assert seen["headers"]["api-key"] == OPENAI_PROVIDER_KEY
+    assert seen["headers"][":authority" if ":authority" in seen["headers"] else "host"] == "switchboard-demo.openai.azure.com"
+    assert "authorization" not in seen["headers"]

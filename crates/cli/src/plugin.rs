@@ -106,13 +106,21 @@ pub fn translate_config(g: &Gateway) -> Value {
         .providers
         .iter()
         .map(|p| {
-            json!({
+            let mut provider = json!({
                 "name": p.name,
                 "schema": p.schema,
                 "base_path": p.base_path,
                 "authority": p.authority,
                 "api_key_env": p.api_key_env,
-            })
+            });
+            if let Some(obj) = provider.as_object_mut() {
+                for (field, value) in [("auth_header", &p.auth_header), ("path", &p.path)] {
+                    if let Some(v) = value {
+                        obj.insert(field.into(), json!(v));
+                    }
+                }
+            }
+            provider
         })
         .collect();
     json!({

@@ -158,7 +158,7 @@ fn istio_prints_a_manifest_stream() {
     ));
     assert!(out.status.success(), "{}", stderr(&out));
     let text = String::from_utf8(out.stdout).unwrap();
-    assert_eq!(text.matches("\n---\n").count(), 5);
+    assert_eq!(text.matches("\n---\n").count(), 7);
     assert!(text.contains("kind: EnvoyFilter"));
 }
 

@@ -46,14 +46,24 @@ pub struct EndpointTarget {
 /// Headers and authority for one attempt; the path comes from
 /// `base_path` + the translated request's `path_suffix`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UpstreamPlan {
+pub struct UpstreamPlan<'p> {
     pub authority: String,
     /// Set after the credential headers are removed.
-    pub headers: Vec<(&'static str, String)>,
+    pub headers: Vec<(&'p str, String)>,
 }
 
-pub fn plan(provider: &Provider, api_key: &str) -> UpstreamPlan {
-    let mut headers = vec![("content-type", "application/json".to_owned())];
+pub fn plan<'p>(provider: &'p Provider, api_key: &str) -> UpstreamPlan<'p> {
+    let mut headers: Vec<(&'p str, String)> = vec![("content-type", "application/json".to_owned())];
+    if let Some(header) = provider.auth_header.as_deref() {
+        headers.push((header, api_key.to_owned()));
+        if provider.schema == ProviderSchema::Anthropic {
+            headers.push(("anthropic-version", ANTHROPIC_VERSION.to_owned()));
+        }
+        return UpstreamPlan {
+            authority: provider.authority.clone(),
+            headers,
+        };
+    }
     match provider.schema {
         ProviderSchema::Openai => headers.push(("authorization", format!("Bearer {api_key}"))),
         ProviderSchema::Anthropic => {
@@ -61,6 +71,9 @@ pub fn plan(provider: &Provider, api_key: &str) -> UpstreamPlan {
             headers.push(("anthropic-version", ANTHROPIC_VERSION.to_owned()));
         }
         ProviderSchema::Gemini => headers.push(("x-goog-api-key", api_key.to_owned())),
+        // Bedrock API key style; SigV4 credentials are signed by the filter
+        // instead (`crate::sigv4`).
+        ProviderSchema::Bedrock => headers.push(("authorization", format!("Bearer {api_key}"))),
     }
     UpstreamPlan {
         authority: provider.authority.clone(),
@@ -79,12 +92,15 @@ mod tests {
             base_path: "/v1".into(),
             authority: "api.example.com".into(),
             api_key_env: "K".into(),
+            auth_header: None,
+            path: None,
         }
     }
 
     #[test]
     fn openai_gets_bearer_and_chat_path() {
-        let p = plan(&provider(ProviderSchema::Openai), "sk-prov");
+        let provider = provider(ProviderSchema::Openai);
+        let p = plan(&provider, "sk-prov");
         assert_eq!(p.authority, "api.example.com");
         assert!(p
             .headers
@@ -93,7 +109,8 @@ mod tests {
 
     #[test]
     fn anthropic_gets_x_api_key_and_pinned_version() {
-        let p = plan(&provider(ProviderSchema::Anthropic), "ak");
+        let provider = provider(ProviderSchema::Anthropic);
+        let p = plan(&provider, "ak");
         assert!(p.headers.contains(&("x-api-key", "ak".to_owned())));
         assert!(p
             .headers
@@ -102,8 +119,18 @@ mod tests {
     }
 
     #[test]
+    fn a_custom_auth_header_replaces_the_default() {
+        let mut azure = provider(ProviderSchema::Openai);
+        azure.auth_header = Some("api-key".into());
+        let p = plan(&azure, "az");
+        assert!(p.headers.contains(&("api-key", "az".to_owned())));
+        assert!(!p.headers.iter().any(|(n, _)| *n == "authorization"));
+    }
+
+    #[test]
     fn gemini_gets_goog_api_key() {
-        let p = plan(&provider(ProviderSchema::Gemini), "g");
+        let provider = provider(ProviderSchema::Gemini);
+        let p = plan(&provider, "g");
         assert!(p.headers.contains(&("x-goog-api-key", "g".to_owned())));
     }
 

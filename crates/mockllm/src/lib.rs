@@ -22,12 +22,15 @@ mod state;
 mod tokens;
 
 mod anthropic;
+mod bedrock;
+mod azure;
 mod gemini;
 mod openai;
 
 use axum::routing::{get, post};
 use axum::Router;
 
+pub use bedrock::BedrockAuth;
 pub use faults::{Fault, FaultKind};
 pub use server::serve;
 pub use state::{AppState, Config};
@@ -42,6 +45,19 @@ pub fn app(state: AppState) -> Router {
         .route(
             "/v1/messages",
             post(dispatch::handle::<anthropic::Anthropic>),
+        )
+        .route(
+            "/openai/deployments/{deployment}/chat/completions",
+            post(dispatch::handle::<azure::Azure>),
+        )
+        // The Bedrock model id is one percent-encoded segment.
+        .route(
+            "/model/{model_id}/converse",
+            post(dispatch::handle::<bedrock::Bedrock>),
+        )
+        .route(
+            "/model/{model_id}/converse-stream",
+            post(dispatch::handle::<bedrock::Bedrock>),
         )
         // `{model}:{method}` is one segment; `gemini::route` splits it.
         .route("/v1beta/models/{*rest}", post(gemini::route))

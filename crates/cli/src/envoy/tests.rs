@@ -104,9 +104,9 @@ fn route_fails_over_by_priority_without_a_timeout() {
 #[test]
 fn each_chain_is_one_cluster_with_priorities_and_metadata() {
     let b = bootstrap();
-    // One cluster per chain step of the eight generated chains (12) +
+    // One cluster per chain step of the nine generated chains (13) +
     // accounting; the external-cluster model has none.
-    assert_eq!(clusters(&b).len(), 13);
+    assert_eq!(clusters(&b).len(), 14);
     // A later step's cluster starts the chain there.
     let from1 = cluster(&b, "sb_demo-failover-429~1");
     let e = from1["load_assignment"]["endpoints"].as_array().unwrap();
@@ -122,7 +122,12 @@ fn each_chain_is_one_cluster_with_priorities_and_metadata() {
     let endpoints = c["load_assignment"]["endpoints"].as_array().unwrap();
     assert_eq!(endpoints.len(), 2);
     for (priority, (provider, model, served, port)) in [
-        ("openai", "gpt-4o-mini-fault-429-retry-after-0", "gpt-4o-mini", 18001),
+        (
+            "openai",
+            "gpt-4o-mini-fault-429-retry-after-0",
+            "gpt-4o-mini",
+            18001,
+        ),
         (
             "anthropic",
             "claude-sonnet-4-5-20250929",
@@ -222,7 +227,7 @@ fn ecds_files_hold_configs_the_filter_accepts() {
             "/opt/switchboard.wasm"
         );
         assert_eq!(
-            wasm["vm_config"]["environment_variables"]["host_env_keys"][1],
+            wasm["vm_config"]["environment_variables"]["host_env_keys"][2],
             "OPENAI_API_KEY"
         );
         let config = Config::parse(&plugin_config(doc)).unwrap();

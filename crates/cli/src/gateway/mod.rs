@@ -82,6 +82,12 @@ pub struct Provider {
     pub sni: Option<String>,
     /// Environment variable of Envoy's process that holds the provider key.
     pub api_key_env: String,
+    /// Send the key as is in this header instead of the schema's default
+    /// (Azure OpenAI: `api-key`).
+    pub auth_header: Option<String>,
+    /// Full path template with `{model}` replacing `base_path` + the schema's
+    /// suffix (Azure: `/openai/deployments/{model}/chat/completions?api-version=…`).
+    pub path: Option<String>,
 }
 
 impl Provider {

@@ -48,7 +48,8 @@ fn the_demo_file_is_valid_and_complete() {
             "demo-failover-reset",
             "demo-broken-500",
             "demo-claude-overloaded",
-            "demo-missing-cluster"
+            "demo-missing-cluster",
+            "gpt-4o-mini-azure"
         ]
     );
     assert_eq!(g.providers[1].port, 18002);
@@ -59,7 +60,10 @@ fn the_demo_file_is_valid_and_complete() {
     assert_eq!(g.models[0].chain[0].served_as(), "gpt-4o-mini");
     assert_eq!(g.models[8].cluster(), "sb_does-not-exist");
     assert_eq!(g.models[0].cluster(), "sb_gpt-4o-mini");
-    assert_eq!(g.key_env_vars(), ["ANTHROPIC_API_KEY", "OPENAI_API_KEY"]);
+    assert_eq!(
+        g.key_env_vars(),
+        ["ANTHROPIC_API_KEY", "AZURE_OPENAI_API_KEY", "OPENAI_API_KEY"]
+    );
     assert_eq!(g.retry.num_retries, 2);
     assert_eq!(g.timeouts.route_ms, 0);
 }

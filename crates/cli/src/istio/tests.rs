@@ -51,6 +51,8 @@ fn one_service_entry_and_destination_rule_per_provider() {
             "DestinationRule",
             "ServiceEntry",
             "DestinationRule",
+            "ServiceEntry",
+            "DestinationRule",
             "EnvoyFilter"
         ]
     );
@@ -102,7 +104,11 @@ fn both_roles_are_extension_configs_with_headers_held() {
         );
         assert_eq!(
             config["vm_config"]["environment_variables"]["host_env_keys"],
-            serde_json::json!(["ANTHROPIC_API_KEY", "OPENAI_API_KEY"])
+            serde_json::json!([
+                "ANTHROPIC_API_KEY",
+                "AZURE_OPENAI_API_KEY",
+                "OPENAI_API_KEY"
+            ])
         );
         let plugin = config["configuration"]["value"].as_str().unwrap();
         Config::parse(plugin.as_bytes()).unwrap();
@@ -137,7 +143,7 @@ fn route_and_model_clusters_are_patched_in() {
         "envoy.retry_priorities.previous_priorities"
     );
     let clusters = patches(&docs, "CLUSTER");
-    assert_eq!(clusters.len(), 12);
+    assert_eq!(clusters.len(), 13);
     for c in &clusters {
         assert_eq!(c["patch"]["operation"], "ADD");
         let filters = &c["patch"]["value"]["typed_extension_protocol_options"]

@@ -20,6 +20,20 @@ pub struct Provider {
     pub base_path: String,
     pub authority: String,
     pub api_key_env: String,
+    /// Header carrying the raw key instead of the schema's default auth.
+    pub auth_header: Option<String>,
+    /// Path template with `{model}`, replacing `base_path` + suffix.
+    pub path: Option<String>,
+}
+
+impl Provider {
+    /// The request path for one attempt.
+    pub fn request_path(&self, path_suffix: &str, upstream_model: &str) -> String {
+        match &self.path {
+            Some(template) => template.replace("{model}", upstream_model),
+            None => format!("{}{}", self.base_path, path_suffix),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -126,6 +140,18 @@ impl Config {
             if p.api_key_env.is_empty() {
                 problems.push(format!("providers[{i}].api_key_env: must not be empty"));
             }
+            if let Some(path) = &p.path {
+                if !path.starts_with('/') {
+                    problems.push(format!("providers[{i}].path: must start with '/'"));
+                }
+            }
+            if p.auth_header.as_deref().is_some_and(|h| {
+                h.is_empty() || !h.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            }) {
+                problems.push(format!(
+                    "providers[{i}].auth_header: must be a header name (letters, digits, '-')"
+                ));
+            }
             let name = p.name.clone();
             let provider = Provider {
                 name: p.name,
@@ -133,6 +159,8 @@ impl Config {
                 base_path: p.base_path.trim_end_matches('/').to_owned(),
                 authority: p.authority,
                 api_key_env: p.api_key_env,
+                auth_header: p.auth_header.map(|h| h.to_ascii_lowercase()),
+                path: p.path,
             };
             if providers.insert(name.clone(), provider).is_some() {
                 problems.push(format!("providers[{i}].name: duplicate provider '{name}'"));
@@ -377,6 +405,32 @@ mod tests {
         let p = ok.provider("anthropic").unwrap();
         assert_eq!(p.base_path, "/v1");
         assert_eq!(p.schema, ProviderSchema::Anthropic);
+    }
+
+    #[test]
+    fn azure_style_providers_set_path_and_auth_header() {
+        let c = Config::parse(
+            br#"{"role":"translate","providers":[{"name":"azure","schema":"openai",
+                 "base_path":"","authority":"x.openai.azure.com","api_key_env":"AZ",
+                 "auth_header":"Api-Key",
+                 "path":"/openai/deployments/{model}/chat/completions?api-version=2024-10-21"}]}"#,
+        )
+        .unwrap();
+        let p = c.provider("azure").unwrap();
+        assert_eq!(p.auth_header.as_deref(), Some("api-key"));
+        assert_eq!(
+            p.request_path("/chat/completions", "gpt4o-prod"),
+            "/openai/deployments/gpt4o-prod/chat/completions?api-version=2024-10-21"
+        );
+        let bad = Config::parse(
+            br#"{"role":"translate","providers":[{"name":"a","schema":"openai","base_path":"/v1",
+                 "authority":"a","api_key_env":"A","auth_header":"bad header","path":"nope"}]}"#,
+        )
+        .unwrap_err()
+        .problems
+        .join("\n");
+        assert!(bad.contains("providers[0].auth_header"), "{bad}");
+        assert!(bad.contains("providers[0].path"), "{bad}");
     }
 
     #[test]

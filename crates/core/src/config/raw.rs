@@ -64,6 +64,13 @@ pub struct RawProvider {
     /// Name of the environment variable holding the provider key (listed in the
     /// VM's `environment_variables`), so keys stay out of YAML.
     pub api_key_env: String,
+    /// Send the key in this header, as is, instead of the schema's default
+    /// (e.g. Azure OpenAI's `api-key`).
+    pub auth_header: Option<String>,
+    /// Full request path template replacing `base_path` + the schema's
+    /// suffix; `{model}` is the upstream model (e.g. Azure:
+    /// `/openai/deployments/{model}/chat/completions?api-version=2024-10-21`).
+    pub path: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
