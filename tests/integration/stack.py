@@ -34,6 +34,7 @@ GATEWAY_FILE = ROOT / "envoy" / "demo.gateway.yaml"
 DEMO_KEY = "sk-switchboard-demo"
 OPENAI_PROVIDER_KEY = "sk-mock-openai-provider-key"
 ANTHROPIC_PROVIDER_KEY = "sk-ant-mock-provider-key"
+GEMINI_PROVIDER_KEY = "AIza-mock-gemini-provider-key"
 STARTUP_DEADLINE_S = 60.0
 
 
@@ -239,6 +240,11 @@ def start_stack(
             [mock, "--listen", "127.0.0.1:0", "--anthropic-key", ANTHROPIC_PROVIDER_KEY],
             state_dir,
         )
+        stack.children["mock-gemini"] = start_listening(
+            "mock-gemini",
+            [mock, "--listen", "127.0.0.1:0", "--gemini-key", GEMINI_PROVIDER_KEY],
+            state_dir,
+        )
         stack.start_accounting()
         stack.gateway_vars = {
             "listen_port": str(listen_port),
@@ -246,6 +252,7 @@ def start_stack(
             "wasm_path": str(WASM),
             "openai_port": str(stack.children["mock-openai"].port),
             "anthropic_port": str(stack.children["mock-anthropic"].port),
+            "gemini_port": str(stack.children["mock-gemini"].port),
             "accounting_port": str(stack.children["accounting"].port),
             "access_log": str(stack.access_log),
             "flush_interval_ms": str(flush_interval_ms),
@@ -275,6 +282,7 @@ def start_stack(
                 "ANTHROPIC_API_KEY": ANTHROPIC_PROVIDER_KEY,
                 # The Azure demo provider is served by the OpenAI mock.
                 "AZURE_OPENAI_API_KEY": OPENAI_PROVIDER_KEY,
+                "GEMINI_API_KEY": GEMINI_PROVIDER_KEY,
             },
         )
         stack.children["envoy"] = envoy

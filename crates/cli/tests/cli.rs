@@ -24,6 +24,7 @@ fn demo_sets() -> Vec<String> {
         "access_log=/tmp/access.log",
         "openai_port=1",
         "anthropic_port=2",
+        "gemini_port=3",
         "accounting_port=3",
         "flush_interval_ms=100",
     ]
@@ -158,7 +159,12 @@ fn istio_prints_a_manifest_stream() {
     ));
     assert!(out.status.success(), "{}", stderr(&out));
     let text = String::from_utf8(out.stdout).unwrap();
-    assert_eq!(text.matches("\n---\n").count(), 7);
+    // One ServiceEntry and DestinationRule per provider, then the
+    // EnvoyFilter, each document introduced by `---`.
+    let entries = text.matches("kind: ServiceEntry").count();
+    assert!(entries >= 2);
+    assert_eq!(text.matches("kind: DestinationRule").count(), entries);
+    assert_eq!(text.matches("\n---\n").count(), 2 * entries + 1);
     assert!(text.contains("kind: EnvoyFilter"));
 }
 

@@ -13,6 +13,7 @@ pub(crate) fn demo_vars() -> Vars {
         "access_log=/tmp/access.log",
         "openai_port=18001",
         "anthropic_port=18002",
+        "gemini_port=18003",
         "accounting_port=18003",
         "flush_interval_ms=100",
     ])
@@ -49,7 +50,8 @@ fn the_demo_file_is_valid_and_complete() {
             "demo-broken-500",
             "demo-claude-overloaded",
             "demo-missing-cluster",
-            "gpt-4o-mini-azure"
+            "gpt-4o-mini-azure",
+            "gemini-2.5-flash"
         ]
     );
     assert_eq!(g.providers[1].port, 18002);
@@ -62,7 +64,12 @@ fn the_demo_file_is_valid_and_complete() {
     assert_eq!(g.models[0].cluster(), "sb_gpt-4o-mini");
     assert_eq!(
         g.key_env_vars(),
-        ["ANTHROPIC_API_KEY", "AZURE_OPENAI_API_KEY", "OPENAI_API_KEY"]
+        [
+            "ANTHROPIC_API_KEY",
+            "AZURE_OPENAI_API_KEY",
+            "GEMINI_API_KEY",
+            "OPENAI_API_KEY"
+        ]
     );
     assert_eq!(g.retry.num_retries, 2);
     assert_eq!(g.timeouts.route_ms, 0);
