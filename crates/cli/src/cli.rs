@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::catalog;
 use crate::check::{self, Kind};
 use crate::envoy::{self, Ecds};
 use crate::gateway::Gateway;
@@ -66,6 +67,30 @@ pub enum Command {
     Keys {
         #[command(subcommand)]
         command: KeysCommand,
+    },
+    /// The model catalog (prices, limits, capabilities) built from facts.
+    Catalog {
+        #[command(subcommand)]
+        command: CatalogCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CatalogCommand {
+    /// Build the catalog from the facts folder and write it.
+    Build {
+        /// Folder of `<provider>.json` facts files.
+        #[arg(long, default_value = "crates/core/data/catalog/facts")]
+        facts: PathBuf,
+        #[arg(short, long, default_value = "crates/core/data/catalog/catalog.json")]
+        output: PathBuf,
+    },
+    /// Fail when the stored catalog is not what the facts build.
+    Check {
+        #[arg(long, default_value = "crates/core/data/catalog/facts")]
+        facts: PathBuf,
+        #[arg(long, default_value = "crates/core/data/catalog/catalog.json")]
+        catalog: PathBuf,
     },
 }
 
@@ -200,6 +225,33 @@ pub fn run(command: Command) -> Result<(), Vec<String>> {
                 istio::to_yaml_stream(&docs, &file.display().to_string()).map_err(|e| vec![e])?;
             write_output(output.as_deref(), &text)
         }
+        Command::Catalog { command } => match command {
+            CatalogCommand::Build { facts, output } => {
+                let built = catalog::build(&facts).map_err(|e| vec![e])?;
+                envoy::write_atomically(&output, &String::from_utf8_lossy(&built.to_json()))
+                    .map_err(|e| vec![format!("cannot write {}: {e}", output.display())])?;
+                print!("{}", catalog::summary(&built));
+                println!("wrote {}", output.display());
+                Ok(())
+            }
+            CatalogCommand::Check {
+                facts,
+                catalog: stored,
+            } => {
+                let built = catalog::build(&facts).map_err(|e| vec![e])?;
+                let current = std::fs::read(&stored)
+                    .map_err(|e| vec![format!("{}: {e}", stored.display())])?;
+                if current != built.to_json() {
+                    return Err(vec![format!(
+                        "{} is stale: run `switchboard catalog build`",
+                        stored.display()
+                    )]);
+                }
+                print!("{}", catalog::summary(&built));
+                println!("{} is up to date", stored.display());
+                Ok(())
+            }
+        },
         Command::Keys { command } => match command {
             KeysCommand::New { id, team } => {
                 let key = keys::new_key().map_err(|e| vec![e])?;

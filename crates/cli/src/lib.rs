@@ -3,6 +3,7 @@
 //! in the filter; what the filter also needs (plugin config validation) is
 //! `switchboard_core::config`.
 
+pub mod catalog;
 pub mod check;
 pub mod cli;
 pub mod envoy;

@@ -53,7 +53,7 @@ fn catalog_json_is_produced_from_the_facts() {
     let produced = built().to_json();
     assert!(
         produced == shipped_bytes(),
-        "data/catalog/catalog.json is stale: run `cargo run -p switchboard-core --example build_catalog`"
+        "data/catalog/catalog.json is stale: run `switchboard catalog build`"
     );
 }
 
