@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 
 use clap::Parser;
 
+use crate::bedrock::BedrockAuth;
 use crate::state::{AppState, Config};
 
 /// Mock OpenAI, Anthropic and Gemini providers with fault injection, for tests.
@@ -25,6 +26,23 @@ pub struct Cli {
     /// Key the Gemini endpoint requires in `x-goog-api-key` or `?key=` (unset: any non-empty key).
     #[arg(long, env = "MOCKLLM_GEMINI_KEY", hide_env_values = true)]
     pub gemini_key: Option<String>,
+
+    /// Access key id whose SigV4 signatures the Bedrock endpoint verifies
+    /// (with `--bedrock-secret-access-key`; unset: no SigV4 check).
+    #[arg(long, env = "MOCKLLM_BEDROCK_ACCESS_KEY_ID", hide_env_values = true)]
+    pub bedrock_access_key_id: Option<String>,
+
+    /// Secret of `--bedrock-access-key-id`.
+    #[arg(
+        long,
+        env = "MOCKLLM_BEDROCK_SECRET_ACCESS_KEY",
+        hide_env_values = true
+    )]
+    pub bedrock_secret_access_key: Option<String>,
+
+    /// Bedrock API key accepted as `Authorization: Bearer <key>`.
+    #[arg(long, env = "MOCKLLM_BEDROCK_API_KEY", hide_env_values = true)]
+    pub bedrock_api_key: Option<String>,
 }
 
 impl Cli {
@@ -37,7 +55,15 @@ impl Cli {
 
     /// The server state these flags describe.
     pub fn state(&self) -> AppState {
-        AppState::with_gemini_key(self.config(), self.gemini_key.clone())
+        AppState::with_keys(
+            self.config(),
+            self.gemini_key.clone(),
+            BedrockAuth {
+                access_key_id: self.bedrock_access_key_id.clone(),
+                secret_access_key: self.bedrock_secret_access_key.clone(),
+                api_key: self.bedrock_api_key.clone(),
+            },
+        )
     }
 }
 
@@ -67,6 +93,25 @@ mod tests {
     fn parses_the_gemini_key() {
         let cli = Cli::try_parse_from(["mockllm", "--gemini-key", "g-key"]).unwrap();
         assert_eq!(cli.state().gemini_key(), Some("g-key"));
+    }
+
+    #[test]
+    fn parses_the_bedrock_credentials() {
+        let cli = Cli::try_parse_from([
+            "mockllm",
+            "--bedrock-access-key-id",
+            "AKID",
+            "--bedrock-secret-access-key",
+            "secret",
+            "--bedrock-api-key",
+            "br-key",
+        ])
+        .unwrap();
+        let state = cli.state();
+        let auth = state.bedrock_auth();
+        assert_eq!(auth.access_key_id.as_deref(), Some("AKID"));
+        assert_eq!(auth.secret_access_key.as_deref(), Some("secret"));
+        assert_eq!(auth.api_key.as_deref(), Some("br-key"));
     }
 
     #[test]

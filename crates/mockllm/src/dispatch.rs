@@ -128,6 +128,17 @@ pub(crate) trait Provider: Send + Sync + 'static {
         Self::authorize(headers, state.config())
     }
 
+    /// The key check with the raw body at hand too (Bedrock's SigV4 signs
+    /// the body); the default ignores the body.
+    fn authorize_body(
+        uri: &Uri,
+        headers: &HeaderMap,
+        _body: &[u8],
+        state: &AppState,
+    ) -> Result<(), ApiError> {
+        Self::authorize_request(uri, headers, state)
+    }
+
     /// Validation, with the URL at hand.
     fn parse_request(
         _uri: &Uri,
@@ -152,10 +163,8 @@ pub(crate) async fn handle<P: Provider>(
         .map_or_else(|| parts.uri.path().to_owned(), |pq| pq.as_str().to_owned());
     let headers = parts.headers;
 
-    let json: Option<Value> = match to_bytes(body, BODY_LIMIT).await {
-        Ok(bytes) => serde_json::from_slice(&bytes).ok(),
-        Err(_) => None,
-    };
+    let raw = to_bytes(body, BODY_LIMIT).await.unwrap_or_default();
+    let json: Option<Value> = serde_json::from_slice(&raw).ok();
     let fault = P::fault(&parts.uri, &headers, json.as_ref());
     let label = fault.label();
     state.recorder().push(Recorded::new(
@@ -179,7 +188,14 @@ pub(crate) async fn handle<P: Provider>(
         }
     }
 
-    let response = respond::<P>(&state, &parts.uri, &headers, json, fault, conn.is_some());
+    let response = respond::<P>(
+        &state,
+        &parts.uri,
+        &headers,
+        (&raw, json),
+        fault,
+        conn.is_some(),
+    );
     info!(%method, %path, status = response.status().as_u16(), fault = label, "request");
     response
 }
@@ -188,11 +204,11 @@ fn respond<P: Provider>(
     state: &AppState,
     uri: &Uri,
     headers: &HeaderMap,
-    json: Option<Value>,
+    (raw, json): (&[u8], Option<Value>),
     fault: Fault,
     has_conn: bool,
 ) -> Response {
-    let result = P::authorize_request(uri, headers, state)
+    let result = P::authorize_body(uri, headers, raw, state)
         .and_then(|()| {
             json.ok_or_else(|| ApiError::invalid(None, "The request body is not valid JSON."))
         })

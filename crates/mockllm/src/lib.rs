@@ -22,8 +22,8 @@ mod state;
 mod tokens;
 
 mod anthropic;
-mod bedrock;
 mod azure;
+mod bedrock;
 mod gemini;
 mod openai;
 

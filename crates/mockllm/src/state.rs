@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use crate::bedrock::BedrockAuth;
 use crate::ids::IdGen;
 use crate::record::Recorder;
 
@@ -24,6 +25,8 @@ struct Inner {
     /// Key the Gemini endpoint requires (`x-goog-api-key` or `?key=`); `None`:
     /// any non-empty key.
     gemini_key: Option<String>,
+    /// Credentials the Bedrock endpoint checks; all unset: any `authorization`.
+    bedrock: BedrockAuth,
     recorder: Recorder,
     ids: IdGen,
 }
@@ -35,10 +38,17 @@ impl AppState {
 
     /// Like [`AppState::new`], with the key the Gemini endpoint requires.
     pub fn with_gemini_key(config: Config, gemini_key: Option<String>) -> Self {
+        Self::with_keys(config, gemini_key, BedrockAuth::default())
+    }
+
+    /// Like [`AppState::with_gemini_key`], with the credentials the Bedrock
+    /// endpoint checks.
+    pub fn with_keys(config: Config, gemini_key: Option<String>, bedrock: BedrockAuth) -> Self {
         Self {
             inner: Arc::new(Inner {
                 config,
                 gemini_key,
+                bedrock,
                 recorder: Recorder::default(),
                 ids: IdGen::new(),
             }),
@@ -51,6 +61,10 @@ impl AppState {
 
     pub fn gemini_key(&self) -> Option<&str> {
         self.inner.gemini_key.as_deref()
+    }
+
+    pub fn bedrock_auth(&self) -> &BedrockAuth {
+        &self.inner.bedrock
     }
 
     pub(crate) fn recorder(&self) -> &Recorder {

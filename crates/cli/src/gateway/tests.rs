@@ -51,7 +51,8 @@ fn the_demo_file_is_valid_and_complete() {
             "demo-claude-overloaded",
             "demo-missing-cluster",
             "gpt-4o-mini-azure",
-            "gemini-2.5-flash"
+            "gemini-2.5-flash",
+            "demo-failover-500"
         ]
     );
     assert_eq!(g.providers[1].port, 18002);

@@ -13,6 +13,7 @@
 //!   [`translate_response_at`].
 
 pub mod openai_anthropic;
+pub mod openai_bedrock;
 mod openai_error;
 pub mod openai_gemini;
 pub mod openai_openai;
@@ -31,6 +32,8 @@ pub enum ProviderSchema {
     Anthropic,
     /// Google Gemini `generateContent` / `streamGenerateContent?alt=sse`.
     Gemini,
+    /// AWS Bedrock `Converse` / `ConverseStream` (binary event stream).
+    Bedrock,
 }
 
 /// What the upstream endpoint needs, besides the body.
@@ -71,6 +74,7 @@ pub fn translate_request(
         ProviderSchema::Openai => openai_openai::request(client_body, target.upstream_model),
         ProviderSchema::Anthropic => openai_anthropic::request(client_body, target),
         ProviderSchema::Gemini => openai_gemini::request(client_body, target),
+        ProviderSchema::Bedrock => openai_bedrock::request(client_body, target),
     }
 }
 
@@ -105,6 +109,9 @@ pub fn translate_response_at(
         ProviderSchema::Gemini => {
             openai_gemini::response(provider_body, served_as, created_unix).map(Some)
         }
+        ProviderSchema::Bedrock => {
+            openai_bedrock::response(provider_body, served_as, created_unix).map(Some)
+        }
     }
 }
 
@@ -117,6 +124,7 @@ pub fn translate_error(schema: ProviderSchema, status: u16, provider_body: &[u8]
         ProviderSchema::Openai => openai_openai::error(status, provider_body),
         ProviderSchema::Anthropic => openai_anthropic::error(status, provider_body),
         ProviderSchema::Gemini => openai_gemini::error(status, provider_body),
+        ProviderSchema::Bedrock => openai_bedrock::error(status, provider_body),
     }
 }
 

@@ -56,6 +56,7 @@ pub fn stream_translator(
         ProviderSchema::Openai => Box::new(OpenAiPassthrough::new(context.client_wants_usage)),
         ProviderSchema::Anthropic => super::openai_anthropic::stream_translator(context),
         ProviderSchema::Gemini => super::openai_gemini::stream_translator(context),
+        ProviderSchema::Bedrock => super::openai_bedrock::stream_translator(context),
     }
 }
 
