@@ -9,6 +9,7 @@
 //! `switchboard-core`. A wasm panic kills the worker's VM, so host calls are
 //! made only in states where the host accepts them (see `host`).
 
+mod credentials;
 mod flusher;
 mod host;
 mod metrics;

@@ -11,11 +11,12 @@ use proxy_wasm::traits::{Context, HttpContext, RootContext};
 use proxy_wasm::types::{ContextType, LogLevel};
 use switchboard_core::config::{self, Config, Role};
 
+use crate::credentials::ProviderKeys;
 use crate::flusher::Flusher;
 use crate::host;
 use crate::metrics::Metrics;
 use crate::policy::PolicyFilter;
-use crate::translate::{ProviderKeys, TranslateFilter};
+use crate::translate::TranslateFilter;
 
 /// Shared queue holding serialised usage records until the flusher sends them.
 pub const USAGE_QUEUE: &str = "switchboard.usage";

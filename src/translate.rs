@@ -6,13 +6,11 @@
 //! (the next provider in the failover chain) is rewritten for *that* provider
 //! from the original client body, which the router replays.
 
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use proxy_wasm::traits::{Context, HttpContext};
 use proxy_wasm::types::{Action, BufferType, MapType};
 use switchboard_core::config::{Config, Provider};
-use switchboard_core::cooldown;
 use switchboard_core::error::GatewayError;
 use switchboard_core::translate::{
     self, stream_translator, ProviderSchema, StreamContext, StreamTranslator, TargetModel,
@@ -20,35 +18,10 @@ use switchboard_core::translate::{
 use switchboard_core::upstream::{
     self, EndpointTarget, DEFAULT_MAX_TOKENS_HEADER, METADATA_NAMESPACE,
 };
+use switchboard_core::{cooldown, sigv4};
 
+use crate::credentials::{Credential, ProviderKeys};
 use crate::host;
-
-/// Provider keys read once from the VM environment at configure time.
-#[derive(Default)]
-pub struct ProviderKeys(HashMap<String, String>);
-
-impl ProviderKeys {
-    pub fn from_env(config: &Config) -> Self {
-        let mut keys = HashMap::new();
-        for provider in config.providers() {
-            match std::env::var(&provider.api_key_env) {
-                Ok(k) if !k.is_empty() => {
-                    keys.insert(provider.name.clone(), k);
-                }
-                _ => log::warn!(
-                    "provider '{}': environment variable {} is not set (list it in vm_config.environment_variables)",
-                    provider.name,
-                    provider.api_key_env
-                ),
-            }
-        }
-        Self(keys)
-    }
-
-    fn get(&self, provider: &str) -> Option<&str> {
-        self.0.get(provider).map(String::as_str)
-    }
-}
 
 pub struct TranslateFilter {
     context_id: u32,
@@ -157,15 +130,57 @@ impl TranslateFilter {
         }
     }
 
+    /// SigV4-sign the final request for providers with AWS credentials. The
+    /// signature covers the path and body exactly as sent, so this runs last.
+    fn sign_request(&self, path: &str, body: &[u8]) {
+        let Some((_, provider)) = self.target.as_ref() else {
+            return;
+        };
+        let (
+            Some(aws),
+            Some(Credential::Aws {
+                access_key_id,
+                secret_access_key,
+                session_token,
+            }),
+        ) = (provider.aws.as_ref(), self.keys.get(&provider.name))
+        else {
+            return;
+        };
+        let (path_only, query) = path.split_once('?').unwrap_or((path, ""));
+        let amz_date = sigv4::amz_date(host::now_ms());
+        let signed = sigv4::sign(&sigv4::SigningInput {
+            method: "POST",
+            host: &provider.authority,
+            path: path_only,
+            query,
+            headers_to_sign: &[("content-type", "application/json")],
+            body,
+            region: &aws.region,
+            access_key_id,
+            secret_access_key,
+            session_token: session_token.as_deref(),
+            amz_date: &amz_date,
+        });
+        for (name, value) in signed.pairs() {
+            host::set_header(MapType::HttpRequestHeaders, name, value);
+        }
+    }
+
     fn prepare_headers(&mut self) -> Result<(), GatewayError> {
         let (target, provider) = self.resolve_target()?;
-        let key = self.keys.get(&provider.name).ok_or_else(|| {
+        let credential = self.keys.get(&provider.name).ok_or_else(|| {
             GatewayError::internal(
                 "provider_key_missing",
                 "The gateway has no key for this provider.",
             )
         })?;
-        let plan = upstream::plan(&provider, key);
+        let api_key = match credential {
+            Credential::ApiKey(key) => Some(key.as_str()),
+            // Signed once the final body is known (`sign_request`).
+            Credential::Aws { .. } => None,
+        };
+        let plan = upstream::plan(&provider, api_key);
         for name in upstream::CLIENT_CREDENTIAL_HEADERS {
             host::remove_header(MapType::HttpRequestHeaders, name);
         }
@@ -238,6 +253,7 @@ impl HttpContext for TranslateFilter {
                     "content-length",
                     &upstream.body.len().to_string(),
                 );
+                self.sign_request(&path, &upstream.body);
                 Action::Continue
             }
             Err(e) => self.reject(&e),

@@ -62,7 +62,7 @@ def mock_requests(stack, name: str) -> list[dict]:
 
 
 def clear_mocks(stack) -> None:
-    for name in ("mock-openai", "mock-anthropic", "mock-gemini"):
+    for name in ("mock-openai", "mock-anthropic", "mock-gemini", "mock-bedrock"):
         httpx.delete(f"{stack.url_of(name)}/_mock/requests", timeout=5).raise_for_status()
 
 

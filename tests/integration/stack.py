@@ -35,6 +35,8 @@ DEMO_KEY = "sk-switchboard-demo"
 OPENAI_PROVIDER_KEY = "sk-mock-openai-provider-key"
 ANTHROPIC_PROVIDER_KEY = "sk-ant-mock-provider-key"
 GEMINI_PROVIDER_KEY = "AIza-mock-gemini-provider-key"
+AWS_ACCESS_KEY_ID = "AKIDMOCKSWITCHBOARD"
+AWS_SECRET_ACCESS_KEY = "mock/secret+access/key"
 STARTUP_DEADLINE_S = 60.0
 
 
@@ -245,6 +247,19 @@ def start_stack(
             [mock, "--listen", "127.0.0.1:0", "--gemini-key", GEMINI_PROVIDER_KEY],
             state_dir,
         )
+        stack.children["mock-bedrock"] = start_listening(
+            "mock-bedrock",
+            [
+                mock,
+                "--listen",
+                "127.0.0.1:0",
+                "--bedrock-access-key-id",
+                AWS_ACCESS_KEY_ID,
+                "--bedrock-secret-access-key",
+                AWS_SECRET_ACCESS_KEY,
+            ],
+            state_dir,
+        )
         stack.start_accounting()
         stack.gateway_vars = {
             "listen_port": str(listen_port),
@@ -253,6 +268,7 @@ def start_stack(
             "openai_port": str(stack.children["mock-openai"].port),
             "anthropic_port": str(stack.children["mock-anthropic"].port),
             "gemini_port": str(stack.children["mock-gemini"].port),
+            "bedrock_port": str(stack.children["mock-bedrock"].port),
             "accounting_port": str(stack.children["accounting"].port),
             "access_log": str(stack.access_log),
             "flush_interval_ms": str(flush_interval_ms),
@@ -283,6 +299,8 @@ def start_stack(
                 # The Azure demo provider is served by the OpenAI mock.
                 "AZURE_OPENAI_API_KEY": OPENAI_PROVIDER_KEY,
                 "GEMINI_API_KEY": GEMINI_PROVIDER_KEY,
+                "AWS_ACCESS_KEY_ID": AWS_ACCESS_KEY_ID,
+                "AWS_SECRET_ACCESS_KEY": AWS_SECRET_ACCESS_KEY,
             },
         )
         stack.children["envoy"] = envoy

@@ -19,7 +19,7 @@ TOOLS = [
         },
     }
 ]
-MODELS = ["gpt-4o-mini", "claude-sonnet-4-5", "gemini-2.5-flash"]
+MODELS = ["gpt-4o-mini", "claude-sonnet-4-5", "gemini-2.5-flash", "claude-sonnet-4-5-bedrock"]
 
 
 @pytest.fixture()

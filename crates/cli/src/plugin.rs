@@ -119,6 +119,9 @@ pub fn translate_config(g: &Gateway) -> Value {
                         obj.insert(field.into(), json!(v));
                     }
                 }
+                if let Some(aws) = &p.aws {
+                    obj.insert("aws".into(), json!(aws));
+                }
             }
             provider
         })

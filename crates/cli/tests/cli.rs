@@ -25,6 +25,7 @@ fn demo_sets() -> Vec<String> {
         "openai_port=1",
         "anthropic_port=2",
         "gemini_port=3",
+        "bedrock_port=4",
         "accounting_port=3",
         "flush_interval_ms=100",
     ]

@@ -52,8 +52,15 @@ pub struct UpstreamPlan<'p> {
     pub headers: Vec<(&'p str, String)>,
 }
 
-pub fn plan<'p>(provider: &'p Provider, api_key: &str) -> UpstreamPlan<'p> {
+/// `api_key` is `None` for providers whose requests are signed instead (SigV4).
+pub fn plan<'p>(provider: &'p Provider, api_key: Option<&str>) -> UpstreamPlan<'p> {
     let mut headers: Vec<(&'p str, String)> = vec![("content-type", "application/json".to_owned())];
+    let Some(api_key) = api_key else {
+        return UpstreamPlan {
+            authority: provider.authority.clone(),
+            headers,
+        };
+    };
     if let Some(header) = provider.auth_header.as_deref() {
         headers.push((header, api_key.to_owned()));
         if provider.schema == ProviderSchema::Anthropic {
@@ -94,13 +101,14 @@ mod tests {
             api_key_env: "K".into(),
             auth_header: None,
             path: None,
+            aws: None,
         }
     }
 
     #[test]
     fn openai_gets_bearer_and_chat_path() {
         let provider = provider(ProviderSchema::Openai);
-        let p = plan(&provider, "sk-prov");
+        let p = plan(&provider, Some("sk-prov"));
         assert_eq!(p.authority, "api.example.com");
         assert!(p
             .headers
@@ -110,7 +118,7 @@ mod tests {
     #[test]
     fn anthropic_gets_x_api_key_and_pinned_version() {
         let provider = provider(ProviderSchema::Anthropic);
-        let p = plan(&provider, "ak");
+        let p = plan(&provider, Some("ak"));
         assert!(p.headers.contains(&("x-api-key", "ak".to_owned())));
         assert!(p
             .headers
@@ -122,15 +130,25 @@ mod tests {
     fn a_custom_auth_header_replaces_the_default() {
         let mut azure = provider(ProviderSchema::Openai);
         azure.auth_header = Some("api-key".into());
-        let p = plan(&azure, "az");
+        let p = plan(&azure, Some("az"));
         assert!(p.headers.contains(&("api-key", "az".to_owned())));
         assert!(!p.headers.iter().any(|(n, _)| *n == "authorization"));
     }
 
     #[test]
+    fn signed_providers_get_no_key_header() {
+        let provider = provider(ProviderSchema::Bedrock);
+        let p = plan(&provider, None);
+        assert_eq!(
+            p.headers,
+            vec![("content-type", "application/json".to_owned())]
+        );
+    }
+
+    #[test]
     fn gemini_gets_goog_api_key() {
         let provider = provider(ProviderSchema::Gemini);
-        let p = plan(&provider, "g");
+        let p = plan(&provider, Some("g"));
         assert!(p.headers.contains(&("x-goog-api-key", "g".to_owned())));
     }
 

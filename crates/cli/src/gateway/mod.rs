@@ -8,7 +8,7 @@
 
 mod validate;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use switchboard_core::config::LogLevel;
 use switchboard_core::translate::ProviderSchema;
 
@@ -80,8 +80,13 @@ pub struct Provider {
     pub tls: bool,
     /// TLS SNI and verified name; defaults to `authority`.
     pub sni: Option<String>,
-    /// Environment variable of Envoy's process that holds the provider key.
+    /// Environment variable of Envoy's process that holds the provider key
+    /// (not needed with `aws`).
+    #[serde(default)]
     pub api_key_env: String,
+    /// SigV4 signing (Bedrock): region and the environment variables holding
+    /// the credentials.
+    pub aws: Option<Aws>,
     /// Send the key as is in this header instead of the schema's default
     /// (Azure OpenAI: `api-key`).
     pub auth_header: Option<String>,
@@ -90,7 +95,32 @@ pub struct Provider {
     pub path: Option<String>,
 }
 
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Aws {
+    pub region: String,
+    pub access_key_id_env: String,
+    pub secret_access_key_env: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session_token_env: Option<String>,
+}
+
 impl Provider {
+    /// Environment variables holding this provider's credentials.
+    pub fn credential_env_vars(&self) -> Vec<&str> {
+        match &self.aws {
+            Some(aws) => {
+                let mut vars = vec![
+                    aws.access_key_id_env.as_str(),
+                    aws.secret_access_key_env.as_str(),
+                ];
+                vars.extend(aws.session_token_env.as_deref());
+                vars
+            }
+            None => vec![self.api_key_env.as_str()],
+        }
+    }
+
     pub fn sni(&self) -> &str {
         self.sni.as_deref().unwrap_or(&self.authority)
     }
@@ -302,7 +332,8 @@ impl Gateway {
         let mut vars: Vec<String> = self
             .providers
             .iter()
-            .map(|p| p.api_key_env.clone())
+            .flat_map(Provider::credential_env_vars)
+            .map(str::to_owned)
             .collect();
         vars.sort();
         vars.dedup();

@@ -14,6 +14,7 @@ pub(crate) fn demo_vars() -> Vars {
         "openai_port=18001",
         "anthropic_port=18002",
         "gemini_port=18003",
+        "bedrock_port=18004",
         "accounting_port=18003",
         "flush_interval_ms=100",
     ])
@@ -52,7 +53,8 @@ fn the_demo_file_is_valid_and_complete() {
             "demo-missing-cluster",
             "gpt-4o-mini-azure",
             "gemini-2.5-flash",
-            "demo-failover-500"
+            "demo-failover-500",
+            "claude-sonnet-4-5-bedrock"
         ]
     );
     assert_eq!(g.providers[1].port, 18002);
@@ -67,6 +69,8 @@ fn the_demo_file_is_valid_and_complete() {
         g.key_env_vars(),
         [
             "ANTHROPIC_API_KEY",
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
             "AZURE_OPENAI_API_KEY",
             "GEMINI_API_KEY",
             "OPENAI_API_KEY"

@@ -146,11 +146,31 @@ fn providers(p: &mut Problems, g: &Gateway) {
             Some(sni) if sni.is_empty() => p.add(&at("sni"), "must not be empty"),
             _ => {}
         }
-        if !is_env_name(&pr.api_key_env) {
-            p.add(
+        match &pr.aws {
+            None if !is_env_name(&pr.api_key_env) => p.add(
                 &at("api_key_env"),
                 "must be an environment variable name ([A-Z_][A-Z0-9_]*)",
-            );
+            ),
+            None => {}
+            Some(aws) => {
+                non_empty(p, &at("aws.region"), &aws.region);
+                let envs = [
+                    ("aws.access_key_id_env", Some(&aws.access_key_id_env)),
+                    (
+                        "aws.secret_access_key_env",
+                        Some(&aws.secret_access_key_env),
+                    ),
+                    ("aws.session_token_env", aws.session_token_env.as_ref()),
+                ];
+                for (field, value) in envs {
+                    if value.is_some_and(|v| !is_env_name(v)) {
+                        p.add(
+                            &at(field),
+                            "must be an environment variable name ([A-Z_][A-Z0-9_]*)",
+                        );
+                    }
+                }
+            }
         }
     }
 }

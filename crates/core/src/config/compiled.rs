@@ -24,6 +24,17 @@ pub struct Provider {
     pub auth_header: Option<String>,
     /// Path template with `{model}`, replacing `base_path` + suffix.
     pub path: Option<String>,
+    /// SigV4 signing instead of a key header.
+    pub aws: Option<AwsSigning>,
+}
+
+/// A SigV4 provider's region and the environment variables of its credentials.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AwsSigning {
+    pub region: String,
+    pub access_key_id_env: String,
+    pub secret_access_key_env: String,
+    pub session_token_env: Option<String>,
 }
 
 impl Provider {
@@ -137,8 +148,21 @@ impl Config {
             if p.authority.is_empty() {
                 problems.push(format!("providers[{i}].authority: must not be empty"));
             }
-            if p.api_key_env.is_empty() {
-                problems.push(format!("providers[{i}].api_key_env: must not be empty"));
+            if p.api_key_env.is_empty() && p.aws.is_none() {
+                problems.push(format!(
+                    "providers[{i}].api_key_env: must not be empty (or give `aws` credentials)"
+                ));
+            }
+            if let Some(aws) = &p.aws {
+                for (field, value) in [
+                    ("region", &aws.region),
+                    ("access_key_id_env", &aws.access_key_id_env),
+                    ("secret_access_key_env", &aws.secret_access_key_env),
+                ] {
+                    if value.is_empty() {
+                        problems.push(format!("providers[{i}].aws.{field}: must not be empty"));
+                    }
+                }
             }
             if let Some(path) = &p.path {
                 if !path.starts_with('/') {
@@ -161,6 +185,12 @@ impl Config {
                 api_key_env: p.api_key_env,
                 auth_header: p.auth_header.map(|h| h.to_ascii_lowercase()),
                 path: p.path,
+                aws: p.aws.map(|a| AwsSigning {
+                    region: a.region,
+                    access_key_id_env: a.access_key_id_env,
+                    secret_access_key_env: a.secret_access_key_env,
+                    session_token_env: a.session_token_env,
+                }),
             };
             if providers.insert(name.clone(), provider).is_some() {
                 problems.push(format!("providers[{i}].name: duplicate provider '{name}'"));
@@ -431,6 +461,31 @@ mod tests {
         .join("\n");
         assert!(bad.contains("providers[0].auth_header"), "{bad}");
         assert!(bad.contains("providers[0].path"), "{bad}");
+    }
+
+    #[test]
+    fn aws_signed_providers_need_no_api_key_env() {
+        let c = Config::parse(
+            br#"{"role":"translate","providers":[{"name":"bedrock","schema":"bedrock",
+                 "base_path":"","authority":"bedrock-runtime.us-east-1.amazonaws.com",
+                 "aws":{"region":"us-east-1","access_key_id_env":"AWS_ACCESS_KEY_ID",
+                        "secret_access_key_env":"AWS_SECRET_ACCESS_KEY"}}]}"#,
+        )
+        .unwrap();
+        let aws = c.provider("bedrock").unwrap().aws.clone().unwrap();
+        assert_eq!(aws.region, "us-east-1");
+        let bad = Config::parse(
+            br#"{"role":"translate","providers":[{"name":"b","schema":"bedrock","base_path":"",
+                 "authority":"a","aws":{"region":"","access_key_id_env":"A","secret_access_key_env":""}}]}"#,
+        )
+        .unwrap_err()
+        .problems
+        .join("\n");
+        assert!(bad.contains("providers[0].aws.region"), "{bad}");
+        assert!(
+            bad.contains("providers[0].aws.secret_access_key_env"),
+            "{bad}"
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@
 mod compiled;
 mod raw;
 
-pub use compiled::{AccountingSettings, ChainStep, Config, ModelRoute, Provider};
+pub use compiled::{AccountingSettings, AwsSigning, ChainStep, Config, ModelRoute, Provider};
 pub use raw::{LogLevel, Role};
 
 use std::fmt;

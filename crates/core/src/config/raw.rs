@@ -62,8 +62,12 @@ pub struct RawProvider {
     /// `:authority` sent upstream, e.g. `api.anthropic.com`.
     pub authority: String,
     /// Name of the environment variable holding the provider key (listed in the
-    /// VM's `environment_variables`), so keys stay out of YAML.
+    /// VM's `environment_variables`), so keys stay out of YAML. Not needed
+    /// for providers signed with `aws` credentials.
+    #[serde(default)]
     pub api_key_env: String,
+    /// AWS SigV4 signing (Bedrock) instead of a key header.
+    pub aws: Option<RawAws>,
     /// Send the key in this header, as is, instead of the schema's default
     /// (e.g. Azure OpenAI's `api-key`).
     pub auth_header: Option<String>,
@@ -71,6 +75,17 @@ pub struct RawProvider {
     /// suffix; `{model}` is the upstream model (e.g. Azure:
     /// `/openai/deployments/{model}/chat/completions?api-version=2024-10-21`).
     pub path: Option<String>,
+}
+
+/// Where a SigV4-signed provider's credentials come from: names of
+/// environment variables (listed in the VM's `environment_variables`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAws {
+    pub region: String,
+    pub access_key_id_env: String,
+    pub secret_access_key_env: String,
+    pub session_token_env: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
