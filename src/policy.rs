@@ -24,6 +24,7 @@ use crate::metrics::Metrics;
 /// The endpoints the policy filter serves.
 enum Endpoint<'a> {
     ChatCompletions,
+    Embeddings,
     /// Answered from the routing table, no upstream call.
     ListModels,
     GetModel(&'a str),
@@ -34,6 +35,7 @@ impl<'a> Endpoint<'a> {
     fn of(method: &str, path: &'a str) -> Self {
         match (method, path) {
             ("POST", "/v1/chat/completions") => Self::ChatCompletions,
+            ("POST", "/v1/embeddings") => Self::Embeddings,
             ("GET", "/v1/models") => Self::ListModels,
             ("GET", p) => match p.strip_prefix("/v1/models/") {
                 Some(id) if !id.is_empty() => Self::GetModel(id),
@@ -72,6 +74,8 @@ pub struct PolicyFilter {
     /// For a successful stream: the unified (OpenAI-shaped) SSE watcher that
     /// records usage and drops the usage chunk the client did not ask for.
     stream: Option<Box<dyn StreamTranslator>>,
+    /// The client called `/v1/embeddings`.
+    embeddings: bool,
     recorded: bool,
     metrics: Metrics,
 }
@@ -112,6 +116,7 @@ impl PolicyFilter {
             attempts: 1,
             rewrite_error: false,
             stream: None,
+            embeddings: false,
             recorded: false,
             metrics,
         }
@@ -141,7 +146,20 @@ impl PolicyFilter {
     }
 
     fn route_body(&mut self, config: &Config, body: &[u8]) -> Result<(), GatewayError> {
-        let head = request::parse_chat_request(body)?;
+        let head = if self.embeddings {
+            host::set_header(
+                MapType::HttpRequestHeaders,
+                upstream::OPERATION_HEADER,
+                "embeddings",
+            );
+            request::ChatRequestHead {
+                model: request::parse_embeddings_request(body)?,
+                stream: false,
+                include_usage: false,
+            }
+        } else {
+            request::parse_chat_request(body)?
+        };
         let target = route::resolve(config, &head.model)?;
         let now = host::now_ms();
         let cluster = route::pick_cluster(target, |key| {
@@ -243,6 +261,7 @@ impl HttpContext for PolicyFilter {
             MapType::HttpRequestHeaders,
             upstream::DEFAULT_MAX_TOKENS_HEADER,
         );
+        host::remove_header(MapType::HttpRequestHeaders, upstream::OPERATION_HEADER);
         self.request_id =
             host::header(MapType::HttpRequestHeaders, "x-request-id").unwrap_or_default();
 
@@ -267,6 +286,7 @@ impl HttpContext for PolicyFilter {
                     Err(e) => self.reject(&e),
                 }
             }
+            Endpoint::Embeddings => self.embeddings = true,
             Endpoint::ChatCompletions | Endpoint::Unsupported => {}
         }
         self.admitted = Some(Admitted {

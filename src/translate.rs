@@ -37,6 +37,8 @@ pub struct TranslateFilter {
     streaming: bool,
     /// A non-OpenAI stream being translated event by event.
     stream: Option<Box<dyn StreamTranslator>>,
+    /// The client called `/v1/embeddings` (set by the policy role).
+    embeddings: bool,
 }
 
 fn endpoint_metadata(field: &str) -> Option<String> {
@@ -62,6 +64,7 @@ impl TranslateFilter {
             response_status: 0,
             streaming: false,
             stream: None,
+            embeddings: false,
         }
     }
 
@@ -181,6 +184,8 @@ impl TranslateFilter {
             Credential::Aws { .. } => None,
         };
         let plan = upstream::plan(&provider, api_key);
+        self.embeddings = host::header(MapType::HttpRequestHeaders, upstream::OPERATION_HEADER)
+            .is_some_and(|op| op == "embeddings");
         for name in upstream::CLIENT_CREDENTIAL_HEADERS {
             host::remove_header(MapType::HttpRequestHeaders, name);
         }
@@ -242,7 +247,12 @@ impl HttpContext for TranslateFilter {
             upstream_model: &target.upstream_model,
             default_max_tokens: self.default_max_tokens,
         };
-        match translate::translate_request(provider.schema, &body, &model) {
+        let translated = if self.embeddings {
+            translate::translate_embeddings_request(provider.schema, &body, &model)
+        } else {
+            translate::translate_request(provider.schema, &body, &model)
+        };
+        match translated {
             Ok(upstream) => {
                 self.streaming = upstream.stream;
                 let path = provider.request_path(&upstream.path_suffix, &target.upstream_model);

@@ -105,6 +105,42 @@ pub fn parse_chat_request(body: &[u8]) -> Result<ChatRequestHead, GatewayError> 
     })
 }
 
+#[derive(Deserialize)]
+struct EmbeddingsHead<'a> {
+    #[serde(borrow)]
+    model: Option<&'a RawValue>,
+    #[serde(borrow)]
+    input: Option<&'a RawValue>,
+}
+
+/// Validate a `/v1/embeddings` body; returns the requested model.
+pub fn parse_embeddings_request(body: &[u8]) -> Result<String, GatewayError> {
+    if body.is_empty() {
+        return Err(GatewayError::invalid_json("the body is empty"));
+    }
+    let head: EmbeddingsHead = serde_json::from_slice(body).map_err(|e| {
+        if e.is_data() {
+            GatewayError::invalid_json("the body must be a JSON object")
+        } else {
+            GatewayError::invalid_json(&e.to_string())
+        }
+    })?;
+    let model = head
+        .model
+        .and_then(|raw| serde_json::from_str::<String>(raw.get()).ok())
+        .filter(|m| !m.is_empty())
+        .ok_or_else(|| {
+            GatewayError::invalid_field("model", "'model' must be a non-empty string.")
+        })?;
+    match head.input.map(RawValue::get) {
+        Some(raw) if raw.starts_with('"') || (raw.starts_with('[') && raw != "[]") => Ok(model),
+        _ => Err(GatewayError::invalid_field(
+            "input",
+            "'input' must be a string or a non-empty array.",
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,6 +166,24 @@ mod tests {
         let h = parse_chat_request(br#"{"model":"a\u0062c","messages":[{}]}"#).unwrap();
         assert_eq!(h.model, "abc");
         assert!(!h.stream);
+    }
+
+    #[test]
+    fn embeddings_need_model_and_input() {
+        assert_eq!(
+            parse_embeddings_request(br#"{"model":"e","input":"hi"}"#).unwrap(),
+            "e"
+        );
+        assert!(parse_embeddings_request(br#"{"model":"e","input":["a"]}"#).is_ok());
+        for body in [
+            &br#"{"model":"e"}"#[..],
+            br#"{"model":"e","input":[]}"#,
+            br#"{"model":"e","input":3}"#,
+            br#"{"input":"x"}"#,
+            b"nope",
+        ] {
+            assert_eq!(parse_embeddings_request(body).unwrap_err().status, 400);
+        }
     }
 
     fn code_and_param(body: &[u8]) -> (u16, String, Option<String>) {

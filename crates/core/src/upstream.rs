@@ -18,6 +18,10 @@ pub const METADATA_NAMESPACE: &str = "switchboard";
 /// `max_tokens` for providers that require one. Internal; never forwarded.
 pub const DEFAULT_MAX_TOKENS_HEADER: &str = "x-switchboard-default-max-tokens";
 
+/// Set by the policy role for the translate role: which API the client
+/// called (`embeddings`; absent for chat). Internal; never forwarded.
+pub const OPERATION_HEADER: &str = "x-switchboard-operation";
+
 /// Headers that may carry a client's or another provider's credentials, and
 /// gateway-internal headers, none of which may reach a provider.
 pub const CLIENT_CREDENTIAL_HEADERS: &[&str] = &[
@@ -30,6 +34,7 @@ pub const CLIENT_CREDENTIAL_HEADERS: &[&str] = &[
     "anthropic-version",
     "anthropic-beta",
     crate::route::CLUSTER_HEADER,
+    OPERATION_HEADER,
 ];
 
 /// What an endpoint's metadata says about it.

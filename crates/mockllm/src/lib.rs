@@ -24,6 +24,7 @@ mod tokens;
 mod anthropic;
 mod azure;
 mod bedrock;
+mod embeddings;
 mod gemini;
 mod openai;
 
@@ -41,6 +42,10 @@ pub fn app(state: AppState) -> Router {
         .route(
             "/v1/chat/completions",
             post(dispatch::handle::<openai::OpenAi>),
+        )
+        .route(
+            "/v1/embeddings",
+            post(dispatch::handle::<embeddings::OpenAiEmbeddings>),
         )
         .route(
             "/v1/messages",

@@ -54,7 +54,8 @@ fn the_demo_file_is_valid_and_complete() {
             "gpt-4o-mini-azure",
             "gemini-2.5-flash",
             "demo-failover-500",
-            "claude-sonnet-4-5-bedrock"
+            "claude-sonnet-4-5-bedrock",
+            "text-embedding-3-small"
         ]
     );
     assert_eq!(g.providers[1].port, 18002);

@@ -12,6 +12,7 @@
 //! - nothing here reads a clock: the filter passes `created` to
 //!   [`translate_response_at`].
 
+pub mod anthropic_in;
 pub mod openai_anthropic;
 pub mod openai_bedrock;
 mod openai_error;
@@ -75,6 +76,28 @@ pub fn translate_request(
         ProviderSchema::Anthropic => openai_anthropic::request(client_body, target),
         ProviderSchema::Gemini => openai_gemini::request(client_body, target),
         ProviderSchema::Bedrock => openai_bedrock::request(client_body, target),
+    }
+}
+
+/// Client body (an OpenAI embeddings request) → what to send upstream. Only
+/// OpenAI-dialect providers offer embeddings through this gateway so far.
+pub fn translate_embeddings_request(
+    schema: ProviderSchema,
+    client_body: &[u8],
+    target: &TargetModel<'_>,
+) -> Result<UpstreamRequest, GatewayError> {
+    match schema {
+        ProviderSchema::Openai => {
+            let mut upstream = openai_openai::request(client_body, target.upstream_model)?;
+            upstream.path_suffix = "/embeddings".to_owned();
+            upstream.stream = false;
+            upstream.client_wants_usage = false;
+            Ok(upstream)
+        }
+        _ => Err(GatewayError::unsupported_parameter(
+            "model",
+            "Embeddings are not available for this model's provider.",
+        )),
     }
 }
 
