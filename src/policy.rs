@@ -14,7 +14,7 @@ use switchboard_core::accounting::UsageRecord;
 use switchboard_core::config::Config;
 use switchboard_core::error::GatewayError;
 use switchboard_core::translate::{
-    stream_translator, ProviderSchema, StreamContext, StreamTranslator,
+    anthropic_in, stream_translator, ProviderSchema, StreamContext, StreamTranslator,
 };
 use switchboard_core::{auth, cooldown, request, route, upstream, usage};
 
@@ -25,6 +25,9 @@ use crate::metrics::Metrics;
 enum Endpoint<'a> {
     ChatCompletions,
     Embeddings,
+    /// Anthropic Messages in: translated to the chat shape once, answered back
+    /// in Anthropic shape.
+    Messages,
     /// Answered from the routing table, no upstream call.
     ListModels,
     GetModel(&'a str),
@@ -36,6 +39,7 @@ impl<'a> Endpoint<'a> {
         match (method, path) {
             ("POST", "/v1/chat/completions") => Self::ChatCompletions,
             ("POST", "/v1/embeddings") => Self::Embeddings,
+            ("POST", anthropic_in::MESSAGES_PATH) => Self::Messages,
             ("GET", "/v1/models") => Self::ListModels,
             ("GET", p) => match p.strip_prefix("/v1/models/") {
                 Some(id) if !id.is_empty() => Self::GetModel(id),
@@ -76,6 +80,12 @@ pub struct PolicyFilter {
     stream: Option<Box<dyn StreamTranslator>>,
     /// The client called `/v1/embeddings`.
     embeddings: bool,
+    /// The client speaks Anthropic Messages (`/v1/messages`): errors and
+    /// answers go back in that shape.
+    anthropic_client: bool,
+    /// Anthropic client, non-streaming success: the OpenAI answer is
+    /// translated at the end of the body.
+    translate_answer: bool,
     recorded: bool,
     metrics: Metrics,
 }
@@ -117,6 +127,8 @@ impl PolicyFilter {
             rewrite_error: false,
             stream: None,
             embeddings: false,
+            anthropic_client: false,
+            translate_answer: false,
             recorded: false,
             metrics,
         }
@@ -130,7 +142,12 @@ impl PolicyFilter {
             error.code
         );
         self.replied_locally = true;
-        if !host::send_json(error.status, &error.to_json(), &[]) {
+        let body = if self.anthropic_client {
+            anthropic_in::gateway_error_body(error)
+        } else {
+            error.to_json()
+        };
+        if !host::send_json(error.status, &body, &[]) {
             log::error!("[{}] could not send the local reply", self.context_id);
         }
         Action::Pause
@@ -269,11 +286,18 @@ impl HttpContext for PolicyFilter {
         let path = host::header(MapType::HttpRequestHeaders, ":path").unwrap_or_default();
         let path_only = path.split('?').next().unwrap_or_default();
         let endpoint = Endpoint::of(&method, path_only);
+        self.anthropic_client = matches!(endpoint, Endpoint::Messages)
+            || path_only.starts_with(anthropic_in::MESSAGES_PATH);
         if let Endpoint::Unsupported = endpoint {
             return self.reject(&GatewayError::unsupported_endpoint(&method, path_only));
         }
 
-        let authorization = host::header(MapType::HttpRequestHeaders, "authorization");
+        // Anthropic SDKs send the key as `x-api-key`; accept it there too.
+        let authorization =
+            host::header(MapType::HttpRequestHeaders, "authorization").or_else(|| {
+                host::header(MapType::HttpRequestHeaders, "x-api-key")
+                    .map(|k| format!("Bearer {k}"))
+            });
         let key = match auth::authenticate(&config, authorization.as_deref()) {
             Ok(k) => k,
             Err(e) => return self.reject(&e),
@@ -287,7 +311,7 @@ impl HttpContext for PolicyFilter {
                 }
             }
             Endpoint::Embeddings => self.embeddings = true,
-            Endpoint::ChatCompletions | Endpoint::Unsupported => {}
+            Endpoint::ChatCompletions | Endpoint::Messages | Endpoint::Unsupported => {}
         }
         self.admitted = Some(Admitted {
             key_id: key.id.clone(),
@@ -297,7 +321,14 @@ impl HttpContext for PolicyFilter {
             include_usage: false,
         });
         // The client's credential stops here.
-        host::remove_header(MapType::HttpRequestHeaders, "authorization");
+        for name in [
+            "authorization",
+            "x-api-key",
+            "anthropic-version",
+            "anthropic-beta",
+        ] {
+            host::remove_header(MapType::HttpRequestHeaders, name);
+        }
 
         if end_of_stream {
             return self.reject(&GatewayError::invalid_json("the body is empty"));
@@ -318,7 +349,27 @@ impl HttpContext for PolicyFilter {
         if !end_of_stream {
             return Action::Pause;
         }
-        let body = host::body(BufferType::HttpRequestBody, body_size);
+        let mut body = host::body(BufferType::HttpRequestBody, body_size);
+        if self.anthropic_client {
+            match anthropic_in::request_to_openai(&body) {
+                Ok(inbound) => {
+                    host::remove_header(MapType::HttpRequestHeaders, "content-length");
+                    host::replace_body(
+                        BufferType::HttpRequestBody,
+                        body_size,
+                        &inbound.openai_body,
+                    );
+                    host::set_header(
+                        MapType::HttpRequestHeaders,
+                        "content-length",
+                        &inbound.openai_body.len().to_string(),
+                    );
+                    host::set_header(MapType::HttpRequestHeaders, ":path", "/v1/chat/completions");
+                    body = inbound.openai_body;
+                }
+                Err(e) => return self.reject(&e),
+            }
+        }
         match self.route_body(&config, &body) {
             Ok(()) => Action::Continue,
             Err(e) => self.reject(&e),
@@ -339,8 +390,12 @@ impl HttpContext for PolicyFilter {
             .unwrap_or(1);
         let is_json = host::header(MapType::HttpResponseHeaders, "content-type")
             .is_some_and(|c| c.contains("json"));
-        if self.status >= 400 && !is_json {
-            self.rewrite_error = true;
+        let ok = (200..300).contains(&self.status);
+        // Anthropic clients get every error in their shape; OpenAI clients
+        // only need Envoy's own text errors rewritten.
+        self.rewrite_error = self.status >= 400 && (!is_json || self.anthropic_client);
+        self.translate_answer = ok && self.anthropic_client;
+        if self.rewrite_error || self.translate_answer {
             host::remove_header(MapType::HttpResponseHeaders, "content-length");
             host::set_header(
                 MapType::HttpResponseHeaders,
@@ -348,19 +403,28 @@ impl HttpContext for PolicyFilter {
                 "application/json",
             );
         }
-        let ok = (200..300).contains(&self.status);
         if let Some(a) = self.admitted.as_ref().filter(|a| a.stream && ok) {
             // Every upstream is asked for usage; whether the client sees the
             // usage chunk is decided here, once, for every dialect.
-            self.stream = Some(stream_translator(
-                ProviderSchema::Openai,
-                StreamContext {
-                    served_as: String::new(),
-                    created: 0,
-                    client_wants_usage: a.include_usage,
-                },
-            ));
+            self.stream = Some(if self.anthropic_client {
+                anthropic_in::stream_to_anthropic(&a.model_requested)
+            } else {
+                stream_translator(
+                    ProviderSchema::Openai,
+                    StreamContext {
+                        served_as: String::new(),
+                        created: 0,
+                        client_wants_usage: a.include_usage,
+                    },
+                )
+            });
+            self.translate_answer = false;
             host::remove_header(MapType::HttpResponseHeaders, "content-length");
+            host::set_header(
+                MapType::HttpResponseHeaders,
+                "content-type",
+                "text/event-stream",
+            );
         }
         if end_of_stream {
             self.record(None);
@@ -393,14 +457,31 @@ impl HttpContext for PolicyFilter {
         if !end_of_stream {
             return Action::Pause;
         }
+        let body = host::body(BufferType::HttpResponseBody, body_size);
         if self.rewrite_error {
-            let error = GatewayError::from_gateway_status(self.status);
-            host::replace_body(BufferType::HttpResponseBody, body_size, &error.to_json());
+            let is_json = body.first() == Some(&b'{');
+            let rewritten = match (self.anthropic_client, is_json) {
+                (true, true) => anthropic_in::error_from_openai(self.status, &body),
+                (true, false) => anthropic_in::gateway_error_body(
+                    &GatewayError::from_gateway_status(self.status),
+                ),
+                (false, _) => GatewayError::from_gateway_status(self.status).to_json(),
+            };
+            host::replace_body(BufferType::HttpResponseBody, body_size, &rewritten);
             self.record(None);
             return Action::Continue;
         }
-        let body = host::body(BufferType::HttpResponseBody, body_size);
         self.record(Some(&body));
+        if self.translate_answer {
+            let model = self
+                .admitted
+                .as_ref()
+                .map(|a| a.model_requested.clone())
+                .unwrap_or_default();
+            let answer = anthropic_in::response_from_openai(&body, &model)
+                .unwrap_or_else(|e| anthropic_in::gateway_error_body(&e));
+            host::replace_body(BufferType::HttpResponseBody, body_size, &answer);
+        }
         Action::Continue
     }
 

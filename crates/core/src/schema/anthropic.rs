@@ -263,3 +263,239 @@ pub struct ErrorDetail<'a> {
     #[serde(borrow, default)]
     pub message: Option<Cow<'a, str>>,
 }
+
+// ---------------------------------------------------------------- client-facing request
+
+// Anthropic Messages *in* (`POST /v1/messages` from Anthropic SDK clients):
+// read by `translate::anthropic_in`. Borrowed like the OpenAI request types;
+// `deny_unknown_fields` makes every field Anthropic does not define a named
+// 400 (Anthropic refuses them too). Required fields are `Option` so that a
+// missing one gets a message naming it, not serde's.
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientRequest<'a> {
+    #[serde(borrow, default)]
+    pub model: Option<Cow<'a, str>>,
+    #[serde(default)]
+    pub max_tokens: Option<u64>,
+    #[serde(borrow, default)]
+    pub messages: Option<Vec<ClientMessage<'a>>>,
+    #[serde(borrow, default)]
+    pub system: Option<ClientContent<'a>>,
+    #[serde(borrow, default)]
+    pub metadata: Option<ClientMetadata<'a>>,
+    #[serde(borrow, default)]
+    pub stop_sequences: Option<Vec<Cow<'a, str>>>,
+    #[serde(default)]
+    pub temperature: Option<f64>,
+    #[serde(default)]
+    pub top_p: Option<f64>,
+    #[serde(default)]
+    pub top_k: Option<u64>,
+    #[serde(borrow, default)]
+    pub tools: Option<Vec<ClientTool<'a>>>,
+    #[serde(borrow, default)]
+    pub tool_choice: Option<ClientToolChoice<'a>>,
+    #[serde(borrow, default)]
+    pub thinking: Option<ClientThinking<'a>>,
+    #[serde(borrow, default)]
+    pub output_config: Option<ClientOutputConfig<'a>>,
+    #[serde(default)]
+    pub stream: Option<bool>,
+    /// Hints with no OpenAI meaning; read only to be accepted.
+    #[serde(borrow, default)]
+    pub service_tier: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    pub cache_control: Option<&'a RawValue>,
+    /// Server-side pruning of old context; no OpenAI equivalent.
+    #[serde(borrow, default)]
+    pub context_management: Option<&'a RawValue>,
+    /// Anthropic-only features; read only to be refused by name.
+    #[serde(borrow, default)]
+    pub container: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    pub mcp_servers: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    pub inference_geo: Option<&'a RawValue>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientMessage<'a> {
+    #[serde(borrow, default)]
+    pub role: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub content: Option<ClientContent<'a>>,
+}
+
+/// `content` (and `system`, and a `tool_result`'s content): a string or an
+/// array of blocks. Hand-written rather than `untagged`, which would buffer
+/// the value and lose the borrowed `&RawValue` of `tool_use.input`.
+#[derive(Debug)]
+pub enum ClientContent<'a> {
+    Text(Cow<'a, str>),
+    Blocks(Vec<ClientBlock<'a>>),
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for ClientContent<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ContentVisitor(std::marker::PhantomData))
+    }
+}
+
+struct ContentVisitor<'a>(std::marker::PhantomData<&'a ()>);
+
+impl<'de: 'a, 'a> serde::de::Visitor<'de> for ContentVisitor<'a> {
+    type Value = ClientContent<'a>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a string or an array of content blocks")
+    }
+
+    fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(ClientContent::Text(Cow::Borrowed(v)))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(ClientContent::Text(Cow::Owned(v.to_owned())))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(ClientContent::Text(Cow::Owned(v)))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut blocks = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+        while let Some(block) = seq.next_element()? {
+            blocks.push(block);
+        }
+        Ok(ClientContent::Blocks(blocks))
+    }
+}
+
+/// One content block of a client message. Flat (every block type's fields,
+/// all optional) for the same reasons as [`ResponseBlock`]; which fields
+/// matter depends on `kind`. `source` stays raw: image and document sources
+/// have different shapes, and only images are read.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientBlock<'a> {
+    #[serde(rename = "type", borrow, default)]
+    pub kind: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub text: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub source: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    pub id: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub name: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub input: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    pub tool_use_id: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub content: Option<ClientContent<'a>>,
+    #[serde(default)]
+    pub is_error: Option<bool>,
+    #[serde(borrow, default)]
+    pub thinking: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub signature: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    pub data: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    pub cache_control: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    pub citations: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    pub title: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    pub context: Option<&'a RawValue>,
+}
+
+/// An image block's `source`: `base64{media_type,data}`, `url{url}` or
+/// `file{file_id}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientImageSource<'a> {
+    #[serde(rename = "type", borrow, default)]
+    pub kind: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub media_type: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub data: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub url: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub file_id: Option<Cow<'a, str>>,
+}
+
+/// A tool definition. Not `deny_unknown_fields`: server tools
+/// (`web_search_…`, `bash_…`) carry fields of their own, and are refused by
+/// `type` with a better message than "unknown field".
+#[derive(Debug, Deserialize)]
+pub struct ClientTool<'a> {
+    #[serde(rename = "type", borrow, default)]
+    pub kind: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub name: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub description: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub input_schema: Option<&'a RawValue>,
+    #[serde(default)]
+    pub strict: Option<bool>,
+}
+
+/// `{"type":"auto"|"any"|"tool"|"none", "name"?, "disable_parallel_tool_use"?}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientToolChoice<'a> {
+    #[serde(rename = "type", borrow, default)]
+    pub kind: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub name: Option<Cow<'a, str>>,
+    #[serde(default)]
+    pub disable_parallel_tool_use: Option<bool>,
+}
+
+/// `{"type":"enabled","budget_tokens"}`, `{"type":"adaptive"}` or
+/// `{"type":"disabled"}`, each with an optional `display`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientThinking<'a> {
+    #[serde(rename = "type", borrow, default)]
+    pub kind: Option<Cow<'a, str>>,
+    #[serde(default)]
+    pub budget_tokens: Option<u64>,
+    #[serde(borrow, default)]
+    pub display: Option<Cow<'a, str>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientOutputConfig<'a> {
+    #[serde(borrow, default)]
+    pub effort: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub format: Option<ClientOutputFormat<'a>>,
+}
+
+/// `{"type":"json_schema","schema":{…}}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientOutputFormat<'a> {
+    #[serde(rename = "type", borrow, default)]
+    pub kind: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub schema: Option<&'a RawValue>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientMetadata<'a> {
+    #[serde(borrow, default)]
+    pub user_id: Option<Cow<'a, str>>,
+}
