@@ -16,7 +16,7 @@ use switchboard_core::error::GatewayError;
 use switchboard_core::translate::{
     anthropic_in, stream_translator, ProviderSchema, StreamContext, StreamTranslator,
 };
-use switchboard_core::{auth, cooldown, request, route, upstream, usage};
+use switchboard_core::{auth, cooldown, request, route, select, upstream, usage};
 
 use crate::host;
 use crate::metrics::Metrics;
@@ -50,6 +50,13 @@ impl<'a> Endpoint<'a> {
     }
 }
 
+/// Why an automatic route chose its model, told to the client in headers.
+struct RouteExplanation {
+    task: &'static str,
+    policy: &'static str,
+    reason: String,
+}
+
 /// What the request side learned, kept for the response side.
 struct Admitted {
     key_id: String,
@@ -80,6 +87,8 @@ pub struct PolicyFilter {
     stream: Option<Box<dyn StreamTranslator>>,
     /// The client called `/v1/embeddings`.
     embeddings: bool,
+    /// Set when an automatic route picked the model.
+    decision: Option<RouteExplanation>,
     /// The client speaks Anthropic Messages (`/v1/messages`): errors and
     /// answers go back in that shape.
     anthropic_client: bool,
@@ -127,6 +136,7 @@ impl PolicyFilter {
             rewrite_error: false,
             stream: None,
             embeddings: false,
+            decision: None,
             anthropic_client: false,
             translate_answer: false,
             recorded: false,
@@ -177,11 +187,26 @@ impl PolicyFilter {
         } else {
             request::parse_chat_request(body)?
         };
-        let target = route::resolve(config, &head.model)?;
         let now = host::now_ms();
-        let cluster = route::pick_cluster(target, |key| {
-            cooldown::remaining_ms(host::shared_data(key).as_deref(), now).is_some()
-        });
+        let cooling =
+            |key: &str| cooldown::remaining_ms(host::shared_data(key).as_deref(), now).is_some();
+        let target = match config.auto_route(&head.model) {
+            Some(auto) if !self.embeddings => {
+                let decision = select::select(config, auto, body, |m| {
+                    m.chain
+                        .first()
+                        .is_some_and(|step| cooling(&step.cooldown_key))
+                })?;
+                self.decision = Some(RouteExplanation {
+                    task: decision.task.as_str(),
+                    policy: decision.policy.as_str(),
+                    reason: decision.reason,
+                });
+                decision.model
+            }
+            _ => route::resolve(config, &head.model)?,
+        };
+        let cluster = route::pick_cluster(target, cooling);
         if !host::set_header(MapType::HttpRequestHeaders, route::CLUSTER_HEADER, cluster) {
             return Err(GatewayError::internal(
                 "route_failed",
@@ -390,6 +415,19 @@ impl HttpContext for PolicyFilter {
             .unwrap_or(1);
         let is_json = host::header(MapType::HttpResponseHeaders, "content-type")
             .is_some_and(|c| c.contains("json"));
+        if let Some(d) = self.decision.as_ref() {
+            host::set_header(MapType::HttpResponseHeaders, "x-switchboard-task", d.task);
+            host::set_header(
+                MapType::HttpResponseHeaders,
+                "x-switchboard-policy",
+                d.policy,
+            );
+            host::set_header(
+                MapType::HttpResponseHeaders,
+                "x-switchboard-reason",
+                &d.reason,
+            );
+        }
         let ok = (200..300).contains(&self.status);
         // Anthropic clients get every error in their shape; OpenAI clients
         // only need Envoy's own text errors rewritten.

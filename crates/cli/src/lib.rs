@@ -11,4 +11,5 @@ pub mod gateway;
 pub mod istio;
 pub mod keys;
 pub mod plugin;
+pub mod profile;
 pub mod vars;

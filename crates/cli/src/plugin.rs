@@ -63,10 +63,17 @@ pub fn policy_config(g: &Gateway, accounting_cluster: &str) -> Value {
             if let (Some(max), Some(obj)) = (m.default_max_tokens, model.as_object_mut()) {
                 obj.insert("default_max_tokens".into(), json!(max));
             }
+            if let (Some(profile), Some(obj)) = (
+                m.catalog.as_deref().and_then(crate::profile::profile),
+                model.as_object_mut(),
+            ) {
+                obj.insert("profile".into(), json!(profile));
+            }
             model
         })
         .collect();
     let mut config = json!({
+        "auto_routes": g.auto_routes,
         "role": "policy",
         "log_level": log_level_name(g.log_level),
         "max_request_body_bytes": g.limits.max_request_body_bytes,

@@ -16,6 +16,7 @@ pub mod eventstream;
 pub mod request;
 pub mod route;
 pub mod schema;
+pub mod select;
 pub mod sigv4;
 pub mod sse;
 pub mod translate;

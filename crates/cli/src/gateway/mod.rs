@@ -44,6 +44,18 @@ pub struct Gateway {
     #[serde(default)]
     pub keys: Vec<Key>,
     pub accounting: Option<Accounting>,
+    /// Model names that choose a model per request (task, policy, health).
+    #[serde(default)]
+    pub auto_routes: Vec<AutoRoute>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AutoRoute {
+    pub name: String,
+    /// `balanced`, `cheapest`, `fastest` or `best`.
+    pub policy: String,
+    pub candidates: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -138,6 +150,9 @@ pub struct Model {
     pub chain: Vec<ChainEntry>,
     /// Route to a cluster defined elsewhere instead of a generated chain.
     pub cluster: Option<String>,
+    /// Catalog id (`<provider>/<name>`) whose limits, prices, capabilities,
+    /// quality and latency make this model a candidate of automatic routes.
+    pub catalog: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -191,6 +191,11 @@ fn models(p: &mut Problems, g: &Gateway) {
         if m.default_max_tokens == Some(0) {
             p.add(&at("default_max_tokens"), "must be at least 1");
         }
+        if let Some(id) = &m.catalog {
+            if crate::profile::profile(id).is_none() {
+                p.add(&at("catalog"), &format!("unknown catalog model '{id}'"));
+            }
+        }
         match (&m.cluster, m.chain.is_empty()) {
             (Some(_), false) => p.add(
                 &at("cluster"),

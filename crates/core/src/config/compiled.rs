@@ -6,6 +6,7 @@ use hashbrown::HashMap;
 use super::raw::{LogLevel, RawConfig, Role};
 use super::ConfigError;
 use crate::auth::{KeyDigest, VirtualKey};
+use crate::select::{AutoRoute, ModelProfile};
 use crate::translate::ProviderSchema;
 
 /// Default cap on a buffered request body (Envoy's own default is 1 MiB per
@@ -54,6 +55,8 @@ pub struct ModelRoute {
     pub default_max_tokens: u32,
     /// Failover chain steps, in priority order (may be empty).
     pub chain: Vec<ChainStep>,
+    /// Routing facts; models without one are never picked automatically.
+    pub profile: Option<ModelProfile>,
 }
 
 /// One step of a model's failover chain, as the policy needs it.
@@ -83,6 +86,7 @@ pub struct Config {
     keys: HashMap<KeyDigest, VirtualKey>,
     providers: HashMap<String, Provider>,
     models: HashMap<String, ModelRoute>,
+    auto_routes: HashMap<String, AutoRoute>,
     pub accounting: Option<AccountingSettings>,
 }
 
@@ -243,9 +247,41 @@ impl Config {
                 cluster: m.cluster,
                 default_max_tokens: m.default_max_tokens.unwrap_or(DEFAULT_MAX_TOKENS),
                 chain,
+                profile: m.profile,
             };
             if models.insert(name.clone(), route).is_some() {
                 problems.push(format!("models[{i}].name: duplicate model '{name}'"));
+            }
+        }
+
+        let mut auto_routes = HashMap::new();
+        for (i, r) in raw.auto_routes.into_iter().enumerate() {
+            if r.name.is_empty() {
+                problems.push(format!("auto_routes[{i}].name: must not be empty"));
+            }
+            if models.contains_key(&r.name) {
+                problems.push(format!(
+                    "auto_routes[{i}].name: '{}' is already a model",
+                    r.name
+                ));
+            }
+            if r.candidates.is_empty() {
+                problems.push(format!("auto_routes[{i}].candidates: must not be empty"));
+            }
+            for (j, c) in r.candidates.iter().enumerate() {
+                match models.get(c) {
+                    None => problems.push(format!(
+                        "auto_routes[{i}].candidates[{j}]: unknown model '{c}'"
+                    )),
+                    Some(m) if m.profile.is_none() => problems.push(format!(
+                        "auto_routes[{i}].candidates[{j}]: model '{c}' has no profile"
+                    )),
+                    Some(_) => {}
+                }
+            }
+            let name = r.name.clone();
+            if auto_routes.insert(name.clone(), r).is_some() {
+                problems.push(format!("auto_routes[{i}].name: duplicate route '{name}'"));
             }
         }
 
@@ -292,6 +328,7 @@ impl Config {
             keys,
             providers,
             models,
+            auto_routes,
             accounting,
         })
     }
@@ -310,6 +347,10 @@ impl Config {
 
     pub fn model(&self, name: &str) -> Option<&ModelRoute> {
         self.models.get(name)
+    }
+
+    pub fn auto_route(&self, name: &str) -> Option<&AutoRoute> {
+        self.auto_routes.get(name)
     }
 
     /// Models in name order, for `/v1/models` and stable output.

@@ -39,6 +39,9 @@ pub struct RawConfig {
     #[serde(default)]
     pub models: Vec<RawModel>,
     pub accounting: Option<RawAccounting>,
+    /// Names that pick a model per request (`auto`, `cheapest`, …).
+    #[serde(default)]
+    pub auto_routes: Vec<crate::select::AutoRoute>,
     pub max_request_body_bytes: Option<usize>,
 }
 
@@ -102,6 +105,9 @@ pub struct RawModel {
     /// cooling down (see `cooldown`). Absent: always route to `cluster`.
     #[serde(default)]
     pub chain: Vec<RawChainStep>,
+    /// Routing facts (from the catalog) that make the model a candidate of
+    /// automatic routes.
+    pub profile: Option<crate::select::ModelProfile>,
 }
 
 #[derive(Debug, Deserialize)]
