@@ -134,3 +134,13 @@ pub fn shared_data(key: &str) -> Option<Vec<u8>> {
 pub fn set_shared_data(key: &str, value: &[u8]) -> bool {
     hostcalls::set_shared_data(key, Some(value), None).is_ok()
 }
+
+/// The value and its CAS token, for read-modify-write updates.
+pub fn shared_data_with_cas(key: &str) -> (Option<Vec<u8>>, Option<u32>) {
+    hostcalls::get_shared_data(key).unwrap_or((None, None))
+}
+
+/// Write only if nobody wrote since `cas` was read; false on a conflict.
+pub fn set_shared_data_if(key: &str, value: &[u8], cas: Option<u32>) -> bool {
+    hostcalls::set_shared_data(key, Some(value), cas).is_ok()
+}

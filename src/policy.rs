@@ -16,7 +16,7 @@ use switchboard_core::error::GatewayError;
 use switchboard_core::translate::{
     anthropic_in, stream_translator, ProviderSchema, StreamContext, StreamTranslator,
 };
-use switchboard_core::{auth, cooldown, request, route, select, upstream, usage};
+use switchboard_core::{auth, cooldown, health, request, route, select, upstream, usage};
 
 use crate::host;
 use crate::metrics::Metrics;
@@ -89,6 +89,9 @@ pub struct PolicyFilter {
     embeddings: bool,
     /// Set when an automatic route picked the model.
     decision: Option<RouteExplanation>,
+    /// The routing-table model the request went to (health is kept per model).
+    routed_model: Option<String>,
+    started_ms: u64,
     /// The client speaks Anthropic Messages (`/v1/messages`): errors and
     /// answers go back in that shape.
     anthropic_client: bool,
@@ -137,6 +140,8 @@ impl PolicyFilter {
             stream: None,
             embeddings: false,
             decision: None,
+            routed_model: None,
+            started_ms: 0,
             anthropic_client: false,
             translate_answer: false,
             recorded: false,
@@ -196,6 +201,9 @@ impl PolicyFilter {
                     m.chain
                         .first()
                         .is_some_and(|step| cooling(&step.cooldown_key))
+                        || host::shared_data(&health::key(&m.name))
+                            .and_then(|v| health::Health::decode(&v))
+                            .is_some_and(|h| !h.is_healthy(now))
                 })?;
                 self.decision = Some(RouteExplanation {
                     task: decision.task.as_str(),
@@ -206,6 +214,7 @@ impl PolicyFilter {
             }
             _ => route::resolve(config, &head.model)?,
         };
+        self.routed_model = Some(target.name.clone());
         let cluster = route::pick_cluster(target, cooling);
         if !host::set_header(MapType::HttpRequestHeaders, route::CLUSTER_HEADER, cluster) {
             return Err(GatewayError::internal(
@@ -233,12 +242,35 @@ impl PolicyFilter {
         self.record_usage(body.and_then(usage::from_openai_body));
     }
 
+    /// Fold this request's outcome into its model's shared health record
+    /// (compare-and-swap: workers update the same record concurrently).
+    fn update_health(&self) {
+        let Some(model) = self.routed_model.as_deref() else {
+            return;
+        };
+        let key = health::key(model);
+        let now = host::now_ms();
+        let failed = health::is_failure(self.status);
+        let latency = now.saturating_sub(self.started_ms);
+        for _ in 0..3 {
+            let (value, cas) = host::shared_data_with_cas(&key);
+            let current = value
+                .and_then(|v| health::Health::decode(&v))
+                .unwrap_or_default();
+            let next = current.record(now, failed, latency);
+            if host::set_shared_data_if(&key, &next.encode(), cas) {
+                return;
+            }
+        }
+    }
+
     /// Filter state for access logs, then one usage record on the queue.
     fn record_usage(&mut self, usage: Option<usage::Usage>) {
         if self.recorded || !self.routed {
             return;
         }
         self.recorded = true;
+        self.update_health();
         let Some(admitted) = self.admitted.as_ref() else {
             return;
         };
@@ -306,6 +338,7 @@ impl HttpContext for PolicyFilter {
         host::remove_header(MapType::HttpRequestHeaders, upstream::OPERATION_HEADER);
         self.request_id =
             host::header(MapType::HttpRequestHeaders, "x-request-id").unwrap_or_default();
+        self.started_ms = host::now_ms();
 
         let method = host::header(MapType::HttpRequestHeaders, ":method").unwrap_or_default();
         let path = host::header(MapType::HttpRequestHeaders, ":path").unwrap_or_default();

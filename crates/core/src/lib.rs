@@ -13,6 +13,7 @@ pub mod cooldown;
 pub mod error;
 pub mod estimate;
 pub mod eventstream;
+pub mod health;
 pub mod request;
 pub mod route;
 pub mod schema;

@@ -3,8 +3,10 @@
 //! the rest under the route's policy, and explain the choice.
 //!
 //! Invariants: deterministic (ties break by model name); a request nothing can
-//! serve is a 400 that says why; candidates cooling down after a provider's
-//! `Retry-After` are chosen only when nothing else fits. Scores use min–max
+//! serve is a 400 that says why; candidates that are unavailable (cooling down
+//! after a provider's `Retry-After`, or failing: see `health`) are never
+//! chosen, and when every candidate that fits is unavailable the answer is a
+//! 503 that says so. Scores use min–max
 //! normalisation across the candidates that fit, so each objective ranks the
 //! candidates against each other rather than against fixed scales.
 
@@ -109,7 +111,7 @@ pub fn select<'c>(
     config: &'c Config,
     route: &AutoRoute,
     body: &[u8],
-    mut is_cooling: impl FnMut(&ModelRoute) -> bool,
+    mut is_unavailable: impl FnMut(&ModelRoute) -> bool,
 ) -> Result<Decision<'c>, GatewayError> {
     let class = classify_chat_request(body)?;
     let f = &class.features;
@@ -167,12 +169,18 @@ pub fn select<'c>(
         return Err(e);
     }
 
-    let healthy: Vec<&Fit<'c>> = fits.iter().filter(|x| !is_cooling(x.route)).collect();
-    let pool: Vec<&Fit<'c>> = if healthy.is_empty() {
-        fits.iter().collect()
-    } else {
-        healthy
-    };
+    let pool: Vec<&Fit<'c>> = fits.iter().filter(|x| !is_unavailable(x.route)).collect();
+    if pool.is_empty() {
+        return Err(GatewayError::upstream(
+            503,
+            "server_error",
+            "no_healthy_model",
+            &format!(
+                "Every model of route '{}' that fits this request is failing or rate limited right now; retry shortly.",
+                route.name
+            ),
+        ));
+    }
     let range = |key: fn(&Fit<'c>) -> f64| {
         pool.iter()
             .map(|x| key(x))
@@ -291,15 +299,15 @@ mod tests {
     }
 
     #[test]
-    fn cooling_models_are_avoided_unless_nothing_else_fits() {
+    fn unavailable_models_are_avoided_and_all_unavailable_is_a_503() {
         let c = config("balanced");
         let route = c.auto_route("auto").unwrap();
         let body = chat("hello there").to_string();
         let d = select(&c, route, body.as_bytes(), |m| m.name == "small").unwrap();
         assert_ne!(d.model.name, "small");
-        let d = select(&c, route, body.as_bytes(), |_| true).unwrap();
-        assert_eq!(d.model.name, "small");
         assert_eq!(d.task, TaskKind::Chat);
         assert!(d.reason.contains("balanced"));
+        let e = select(&c, route, body.as_bytes(), |_| true).unwrap_err();
+        assert_eq!((e.status, e.code.as_str()), (503, "no_healthy_model"));
     }
 }

@@ -165,7 +165,12 @@ pub(crate) async fn handle<P: Provider>(
 
     let raw = to_bytes(body, BODY_LIMIT).await.unwrap_or_default();
     let json: Option<Value> = serde_json::from_slice(&raw).ok();
-    let fault = P::fault(&parts.uri, &headers, json.as_ref());
+    let mut fault = P::fault(&parts.uri, &headers, json.as_ref());
+    if fault.is_none() {
+        if let Some(global) = state.global_fault() {
+            fault = Fault::parse(&global);
+        }
+    }
     let label = fault.label();
     state.recorder().push(Recorded::new(
         method.as_str(),

@@ -67,6 +67,10 @@ pub fn app(state: AppState) -> Router {
         // `{model}:{method}` is one segment; `gemini::route` splits it.
         .route("/v1beta/models/{*rest}", post(gemini::route))
         .route("/_mock/requests", get(record::list).delete(record::clear))
+        .route(
+            "/_mock/fault",
+            axum::routing::put(record::set_fault).delete(record::clear_fault),
+        )
         .route("/healthz", get(health))
         .with_state(state)
 }

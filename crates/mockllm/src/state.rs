@@ -29,6 +29,9 @@ struct Inner {
     bedrock: BedrockAuth,
     recorder: Recorder,
     ids: IdGen,
+    /// Fault tokens applied to every request without a fault of its own
+    /// (`PUT /_mock/fault`), so tests can make a provider fail and recover.
+    global_fault: std::sync::RwLock<Option<String>>,
 }
 
 impl AppState {
@@ -51,6 +54,7 @@ impl AppState {
                 bedrock,
                 recorder: Recorder::default(),
                 ids: IdGen::new(),
+                global_fault: std::sync::RwLock::new(None),
             }),
         }
     }
@@ -65,6 +69,16 @@ impl AppState {
 
     pub fn bedrock_auth(&self) -> &BedrockAuth {
         &self.inner.bedrock
+    }
+
+    pub(crate) fn global_fault(&self) -> Option<String> {
+        self.inner.global_fault.read().ok().and_then(|f| f.clone())
+    }
+
+    pub(crate) fn set_global_fault(&self, fault: Option<String>) {
+        if let Ok(mut f) = self.inner.global_fault.write() {
+            *f = fault;
+        }
     }
 
     pub(crate) fn recorder(&self) -> &Recorder {
