@@ -106,6 +106,24 @@ pub(crate) async fn clear(State(state): State<AppState>) -> StatusCode {
     StatusCode::NO_CONTENT
 }
 
+/// `PUT /_mock/fault` with fault tokens as the body: every later request
+/// without a fault of its own gets them. `DELETE /_mock/fault` clears it.
+pub(crate) async fn set_fault(
+    axum::extract::State(state): axum::extract::State<crate::state::AppState>,
+    body: String,
+) -> axum::http::StatusCode {
+    let tokens = body.trim();
+    state.set_global_fault((!tokens.is_empty()).then(|| tokens.to_owned()));
+    axum::http::StatusCode::NO_CONTENT
+}
+
+pub(crate) async fn clear_fault(
+    axum::extract::State(state): axum::extract::State<crate::state::AppState>,
+) -> axum::http::StatusCode {
+    state.set_global_fault(None);
+    axum::http::StatusCode::NO_CONTENT
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -153,22 +171,4 @@ mod tests {
         assert_eq!(v["fault"], "fault-500");
         assert_eq!(v["path"], "/v1/messages?beta=true");
     }
-}
-
-/// `PUT /_mock/fault` with fault tokens as the body: every later request
-/// without a fault of its own gets them. `DELETE /_mock/fault` clears it.
-pub(crate) async fn set_fault(
-    axum::extract::State(state): axum::extract::State<crate::state::AppState>,
-    body: String,
-) -> axum::http::StatusCode {
-    let tokens = body.trim();
-    state.set_global_fault((!tokens.is_empty()).then(|| tokens.to_owned()));
-    axum::http::StatusCode::NO_CONTENT
-}
-
-pub(crate) async fn clear_fault(
-    axum::extract::State(state): axum::extract::State<crate::state::AppState>,
-) -> axum::http::StatusCode {
-    state.set_global_fault(None);
-    axum::http::StatusCode::NO_CONTENT
 }
