@@ -97,6 +97,16 @@ impl Flusher {
                 );
                 self.backoff_ticks = 0;
             }
+            Some(status) if (400..500).contains(&status) && status != 408 && status != 429 => {
+                // The service refuses this batch as such: retrying the same
+                // bytes would block the queue forever.
+                log::error!(
+                    "[root {}] accounting refused a batch ({status}); {} records dropped",
+                    self.root_id,
+                    records.len()
+                );
+                self.backoff_ticks = 0;
+            }
             status => {
                 log::warn!(
                     "[root {}] accounting answered {:?}; {} records kept for retry",

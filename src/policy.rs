@@ -281,13 +281,19 @@ impl PolicyFilter {
             model_requested: admitted.model_requested.clone(),
             model_served: self.served_model.clone(),
             provider: self.provider.clone(),
-            status: self.status,
+            status: if self.status == 0 {
+                switchboard_core::accounting::CLIENT_CLOSED
+            } else {
+                self.status
+            },
             input_tokens: 0,
             output_tokens: 0,
             cached_input_tokens: 0,
             reasoning_tokens: 0,
             attempts: self.attempts,
             ts_ms: host::now_ms(),
+            task: self.decision.as_ref().map(|d| d.task),
+            route_policy: self.decision.as_ref().map(|d| d.policy),
         };
         record.set_usage(usage);
         let metric_model = record

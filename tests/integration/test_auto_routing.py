@@ -64,3 +64,14 @@ def test_nothing_fits_is_a_clear_400(client, auth):
     assert r.status_code in (400, 413), r.text[:300]
     if r.status_code == 400:
         assert r.json()["error"]["code"] == "no_model_fits"
+
+
+def test_the_decision_reaches_the_usage_record(stack, client, auth):
+    from conftest import wait_for
+    from test_accounting import usage_row
+
+    r = ask(client, auth, "auto", CODE)
+    row = wait_for(lambda: usage_row(stack.accounting_db, r.headers["x-request-id"]), "the usage row")
+    assert row["model_requested"] == "auto"
+    assert row["model_served"] == r.headers["x-switchboard-model"]
+    assert (row["task"], row["route_policy"]) == ("code", "balanced")

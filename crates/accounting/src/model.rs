@@ -68,6 +68,12 @@ pub struct UsageRecord {
     pub attempts: u32,
     /// Unix time in milliseconds when the request finished.
     pub ts_ms: u64,
+    /// Task kind recognised by an automatic route (`code`, `chat`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task: Option<String>,
+    /// Policy of the automatic route that chose the model (`balanced`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub route_policy: Option<String>,
 }
 
 fn default_attempts() -> u32 {
@@ -142,6 +148,8 @@ impl UsageRecord {
             ("team", &self.team),
             ("model_served", &self.model_served),
             ("provider", &self.provider),
+            ("task", &self.task),
+            ("route_policy", &self.route_policy),
         ] {
             if let Some(value) = value {
                 check_len(field, value, 0, MAX_FIELD_CHARS)?;

@@ -31,7 +31,7 @@ const MAX_CONNECTIONS: u32 = 8;
 
 const SELECT_COLUMNS: &str = "SELECT request_id, key_id, team, model_requested, model_served, \
      provider, status, input_tokens, output_tokens, cached_input_tokens, reasoning_tokens, \
-     attempts, ts_ms, received_at_ms FROM usage_records";
+     attempts, ts_ms, task, route_policy, received_at_ms FROM usage_records";
 
 /// Storage failure. Messages come from sqlx/SQLite and never include bound
 /// values, so they are safe to log.
@@ -161,6 +161,8 @@ fn from_row(row: &SqliteRow) -> Result<StoredRecord, StoreError> {
             reasoning_tokens: get_u64(row, "reasoning_tokens")?,
             attempts: get_u32(row, "attempts")?,
             ts_ms: get_u64(row, "ts_ms")?,
+            task: row.try_get("task")?,
+            route_policy: row.try_get("route_policy")?,
         },
         received_at_ms: get_u64(row, "received_at_ms")?,
     })
@@ -184,8 +186,9 @@ impl Store {
             let result = sqlx::query(
                 "INSERT INTO usage_records (request_id, key_id, team, model_requested, \
                  model_served, provider, status, input_tokens, output_tokens, \
-                 cached_input_tokens, reasoning_tokens, attempts, ts_ms, received_at_ms) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+                 cached_input_tokens, reasoning_tokens, attempts, ts_ms, received_at_ms, \
+                 task, route_policy) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
                  ON CONFLICT(request_id) DO NOTHING",
             )
             .bind(&r.request_id)
@@ -202,6 +205,8 @@ impl Store {
             .bind(i64::from(r.attempts))
             .bind(to_i64("ts_ms", r.ts_ms)?)
             .bind(received_at_ms)
+            .bind(&r.task)
+            .bind(&r.route_policy)
             .execute(&mut *tx)
             .await?;
             if result.rows_affected() == 0 {
@@ -266,7 +271,18 @@ mod tests {
             reasoning_tokens: 0,
             attempts: 1,
             ts_ms,
+            task: Some("code".into()),
+            route_policy: None,
         }
+    }
+
+    #[tokio::test]
+    async fn routing_decision_fields_round_trip() {
+        let store = open_store("sqlite::memory:").await.unwrap();
+        store.insert_batch(&[record("t", 1)], 5).await.unwrap();
+        let got = store.get("t").await.unwrap().unwrap();
+        assert_eq!(got.record.task.as_deref(), Some("code"));
+        assert_eq!(got.record.route_policy, None);
     }
 
     #[tokio::test]

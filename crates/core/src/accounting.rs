@@ -23,6 +23,11 @@ pub struct UsageRecord {
     pub reasoning_tokens: u64,
     pub attempts: u32,
     pub ts_ms: u64,
+    /// Task kind and policy when an automatic route chose the model.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub task: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub route_policy: Option<&'static str>,
 }
 
 impl UsageRecord {
@@ -53,6 +58,11 @@ impl UsageRecord {
         serde_json::to_vec(self).ok()
     }
 }
+
+/// The status recorded for a request that ended without any response (the
+/// client went away first): nginx's "client closed request", a 4xx the
+/// accounting service accepts, never billed.
+pub const CLIENT_CLOSED: u16 = 499;
 
 /// Join already-serialised records into the body `{"records":[…]}`.
 pub fn encode_batch<'a>(records: impl IntoIterator<Item = &'a [u8]>) -> Vec<u8> {
@@ -87,6 +97,8 @@ mod tests {
             reasoning_tokens: 0,
             attempts: 1,
             ts_ms: 1,
+            task: None,
+            route_policy: None,
         }
     }
 
