@@ -259,7 +259,7 @@ fn ecds_files_hold_configs_the_filter_accepts() {
 #[test]
 fn a_changed_routing_table_changes_only_the_policy_version() {
     let before = generated();
-    let g = demo_with("  - name: gpt-4o-mini\n", "  - name: gpt-4o-mini-v2\n").unwrap();
+    let g = demo_with("default_max_tokens: 8192", "default_max_tokens: 4096").unwrap();
     let after = generate(&g, &ecds()).unwrap();
     assert_ne!(
         before.policy_ecds["version_info"],
