@@ -96,6 +96,10 @@ impl Flusher {
                     records.len()
                 );
                 self.backoff_ticks = 0;
+                // Keep draining while records wait, instead of one batch per
+                // tick: otherwise any rate above batch_max per tick grows the
+                // queue without bound.
+                self.on_tick();
             }
             Some(status) if (400..500).contains(&status) && status != 408 && status != 429 => {
                 // The service refuses this batch as such: retrying the same

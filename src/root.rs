@@ -85,7 +85,9 @@ impl RootContext for SwitchboardRoot {
         if compiled.role == Role::Translate {
             self.provider_keys = Rc::new(ProviderKeys::from_env(&compiled));
         }
-        if compiled.role == Role::Policy {
+        // Without an accounting service nobody would drain the queue, so
+        // records are only queued when one is configured.
+        if compiled.role == Role::Policy && compiled.accounting.is_some() {
             self.usage_queue = host::register_queue(USAGE_QUEUE);
             if self.usage_queue.is_none() {
                 log::error!("[root {}] cannot register the usage queue", self.context_id);

@@ -289,8 +289,8 @@ impl Config {
             cluster: a.cluster,
             authority: a.authority,
             path: a.path,
-            flush_interval_ms: a.flush_interval_ms.unwrap_or(1000).max(10),
-            batch_max: a.batch_max.unwrap_or(100).clamp(1, 1000),
+            flush_interval_ms: a.flush_interval_ms.unwrap_or(200).max(10),
+            batch_max: a.batch_max.unwrap_or(500).clamp(1, 1000),
             timeout_ms: a.timeout_ms.unwrap_or(5000).max(1),
         });
         if let Some(a) = &accounting {
