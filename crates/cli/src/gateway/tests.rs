@@ -39,44 +39,53 @@ fn problems_of(from: &str, to: &str) -> String {
 fn the_demo_file_is_valid_and_complete() {
     let g = demo();
     let names: Vec<&str> = g.models.iter().map(|m| m.name.as_str()).collect();
-    assert_eq!(
-        names,
-        [
-            "gpt-4o-mini",
-            "claude-sonnet-4-5",
-            "demo-failover-429",
-            "demo-cooldown",
-            "demo-failover-503",
-            "demo-failover-reset",
-            "demo-broken-500",
-            "demo-claude-overloaded",
-            "demo-missing-cluster",
-            "gpt-4o-mini-azure",
-            "gemini-2.5-flash",
-            "demo-failover-500",
-            "claude-sonnet-4-5-bedrock",
-            "text-embedding-3-small"
-        ]
-    );
+    // Models may be added to the demo file; these must stay, each once.
+    for expected in [
+        "gpt-4o-mini",
+        "claude-sonnet-4-5",
+        "demo-failover-429",
+        "demo-cooldown",
+        "demo-failover-503",
+        "demo-failover-reset",
+        "demo-broken-500",
+        "demo-claude-overloaded",
+        "demo-missing-cluster",
+        "gpt-4o-mini-azure",
+        "gemini-2.5-flash",
+        "demo-failover-500",
+        "claude-sonnet-4-5-bedrock",
+        "text-embedding-3-small",
+    ] {
+        assert_eq!(
+            names.iter().filter(|n| **n == expected).count(),
+            1,
+            "{expected} in {names:?}"
+        );
+    }
+    let model = |name: &str| g.models.iter().find(|m| m.name == name).unwrap();
     assert_eq!(g.providers[1].port, 18002);
     assert_eq!(g.keys[0].id, "demo");
     assert_eq!(g.keys[0].sha256, crate::keys::hash("sk-switchboard-demo"));
-    assert_eq!(g.models[2].chain.len(), 2);
-    assert_eq!(g.models[2].chain[1].served_as(), "claude-sonnet-4-5");
-    assert_eq!(g.models[0].chain[0].served_as(), "gpt-4o-mini");
-    assert_eq!(g.models[8].cluster(), "sb_does-not-exist");
-    assert_eq!(g.models[0].cluster(), "sb_gpt-4o-mini");
+    assert_eq!(model("demo-failover-429").chain.len(), 2);
     assert_eq!(
-        g.key_env_vars(),
-        [
-            "ANTHROPIC_API_KEY",
-            "AWS_ACCESS_KEY_ID",
-            "AWS_SECRET_ACCESS_KEY",
-            "AZURE_OPENAI_API_KEY",
-            "GEMINI_API_KEY",
-            "OPENAI_API_KEY"
-        ]
+        model("demo-failover-429").chain[1].served_as(),
+        "claude-sonnet-4-5"
     );
+    assert_eq!(model("gpt-4o-mini").chain[0].served_as(), "gpt-4o-mini");
+    assert_eq!(model("demo-missing-cluster").cluster(), "sb_does-not-exist");
+    assert_eq!(model("gpt-4o-mini").cluster(), "sb_gpt-4o-mini");
+    let env_vars = g.key_env_vars();
+    assert!(env_vars.windows(2).all(|w| w[0] < w[1]), "{env_vars:?}");
+    for expected in [
+        "ANTHROPIC_API_KEY",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AZURE_OPENAI_API_KEY",
+        "GEMINI_API_KEY",
+        "OPENAI_API_KEY",
+    ] {
+        assert!(env_vars.iter().any(|v| v == expected), "{env_vars:?}");
+    }
     assert_eq!(g.retry.num_retries, 2);
     assert_eq!(g.timeouts.route_ms, 0);
 }
