@@ -4,7 +4,7 @@
 //!
 //! Each finished request updates its model's record: an error-rate EWMA
 //! (server errors, rate limits and upstream failures count; client errors do
-//! not) and a latency EWMA. The error score decays with time (half-life
+//! not) and an EWMA of successful requests' time to first byte. The error score decays with time (half-life
 //! [`HALF_LIFE_MS`]), so a model that is avoided, and therefore gets no
 //! traffic, becomes eligible again and is probed by the next request. Records
 //! are 24 bytes: error f64, latency f64, last update u64 (big-endian).
@@ -70,17 +70,19 @@ impl Health {
         self.error_score(now_ms) < UNHEALTHY_AT
     }
 
-    /// The record after one more finished request.
-    pub fn record(&self, now_ms: u64, failed: bool, latency_ms: u64) -> Self {
+    /// The record after one more finished request. `first_byte_ms` is the
+    /// time to the response headers of a successful request (`None` for a
+    /// failure, whose timing says nothing about the model's speed).
+    pub fn record(&self, now_ms: u64, failed: bool, first_byte_ms: Option<u64>) -> Self {
         let outcome = if failed { 1.0 } else { 0.0 };
-        let latency = latency_ms as f64;
+        let latency_ewma_ms = match first_byte_ms.map(|ms| ms as f64) {
+            None => self.latency_ewma_ms,
+            Some(latency) if self.latency_ewma_ms <= 0.0 => latency,
+            Some(latency) => self.latency_ewma_ms * (1.0 - LATENCY_ALPHA) + LATENCY_ALPHA * latency,
+        };
         Self {
             error_ewma: self.error_score(now_ms) * (1.0 - ERROR_ALPHA) + ERROR_ALPHA * outcome,
-            latency_ewma_ms: if self.updated_ms == 0 {
-                latency
-            } else {
-                self.latency_ewma_ms * (1.0 - LATENCY_ALPHA) + LATENCY_ALPHA * latency
-            },
+            latency_ewma_ms,
             updated_ms: now_ms,
         }
     }
@@ -92,16 +94,16 @@ mod tests {
 
     #[test]
     fn one_failure_avoids_a_model_for_a_moment_then_it_recovers() {
-        let h = Health::default().record(10_000, true, 100);
+        let h = Health::default().record(10_000, true, None);
         assert!(!h.is_healthy(10_000));
         assert!(!h.is_healthy(11_000));
         assert!(h.is_healthy(12_000));
-        let again = h.record(12_000, true, 100);
+        let again = h.record(12_000, true, None);
         assert!(
             !again.is_healthy(14_000),
             "repeated failures keep it out longer"
         );
-        let ok = again.record(14_000, false, 50);
+        let ok = again.record(14_000, false, Some(50));
         assert!(ok.is_healthy(14_000));
     }
 
@@ -109,15 +111,19 @@ mod tests {
     fn successes_keep_it_healthy_and_track_latency() {
         let mut h = Health::default();
         for t in 1..=5 {
-            h = h.record(t * 1000, false, 200);
+            h = h.record(t * 1000, false, Some(200));
         }
         assert!(h.is_healthy(5_000));
         assert!((h.latency_ewma_ms - 200.0).abs() < 1e-9);
+        let slower = h.record(6_000, false, Some(1200));
+        assert!((slower.latency_ewma_ms - 400.0).abs() < 1e-9);
+        let failed = slower.record(7_000, true, None);
+        assert_eq!(failed.latency_ewma_ms, slower.latency_ewma_ms);
     }
 
     #[test]
     fn encoding_round_trips_and_rejects_garbage() {
-        let h = Health::default().record(7, true, 9);
+        let h = Health::default().record(7, true, Some(9));
         assert_eq!(Health::decode(&h.encode()), Some(h));
         assert_eq!(Health::decode(b"short"), None);
         assert_eq!(Health::decode(&[0xff; 24]), None);

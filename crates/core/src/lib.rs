@@ -4,6 +4,7 @@
 //! and natively testable, and none of it may panic on any input. One module per
 //! step of the request flow (see docs/design.md).
 
+pub mod access;
 pub mod accounting;
 pub mod auth;
 pub mod catalog;

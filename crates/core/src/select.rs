@@ -9,6 +9,11 @@
 //! 503 that says so. Scores use min–max
 //! normalisation across the candidates that fit, so each objective ranks the
 //! candidates against each other rather than against fixed scales.
+//!
+//! Live data from the data plane (see `health`) enters the score: a model's
+//! measured time to first byte replaces its catalog latency once it has
+//! served traffic, and its error rate lowers its availability. The ranked
+//! list, best first, becomes the request's failover chain (`ranked`).
 
 use serde::{Deserialize, Serialize};
 
@@ -36,6 +41,23 @@ pub struct ModelProfile {
     pub tools: bool,
     #[serde(default)]
     pub vision: bool,
+    /// Structured outputs (`response_format: json_schema`).
+    #[serde(default)]
+    pub json_schema: bool,
+    /// The provider offers zero data retention (by default or on request).
+    #[serde(default)]
+    pub zdr: bool,
+}
+
+/// What the data plane knows about a model right now (shared by workers).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct LiveStats {
+    /// Cooling down after `Retry-After`, or failing: never chosen.
+    pub unavailable: bool,
+    /// Recent error rate in `[0, 1]` (decayed EWMA).
+    pub error_rate: f64,
+    /// Measured time to first byte (EWMA), once the model has served traffic.
+    pub ttfb_ms: Option<f64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -59,18 +81,33 @@ impl RoutePolicy {
         }
     }
 
-    /// Weights of (quality, cost, latency).
-    fn weights(self, task: TaskKind) -> (f64, f64, f64) {
-        match self {
+    /// Weights of (quality, cost, latency, availability). Availability is
+    /// added on top of the three static objectives so that, with every
+    /// model healthy, rankings equal those of the static weights.
+    fn weights(self, task: TaskKind) -> Weights {
+        let (quality, cost, latency, availability) = match self {
             Self::Balanced => match task {
-                TaskKind::Chat | TaskKind::Summarize => (0.3, 0.45, 0.25),
-                _ => (0.6, 0.25, 0.15),
+                TaskKind::Chat | TaskKind::Summarize => (0.3, 0.45, 0.25, 0.1),
+                _ => (0.6, 0.25, 0.15, 0.1),
             },
-            Self::Cheapest => (0.1, 0.8, 0.1),
-            Self::Fastest => (0.1, 0.1, 0.8),
-            Self::Best => (0.9, 0.05, 0.05),
+            Self::Cheapest => (0.1, 0.8, 0.1, 0.1),
+            Self::Fastest => (0.1, 0.1, 0.8, 0.1),
+            Self::Best => (0.9, 0.05, 0.05, 0.1),
+        };
+        Weights {
+            quality,
+            cost,
+            latency,
+            availability,
         }
     }
+}
+
+struct Weights {
+    quality: f64,
+    cost: f64,
+    latency: f64,
+    availability: f64,
 }
 
 /// An automatic route: a name clients ask for, a policy, candidate models.
@@ -80,11 +117,23 @@ pub struct AutoRoute {
     pub name: String,
     pub policy: RoutePolicy,
     pub candidates: Vec<String>,
+    /// How many ranked models form the failover chain (the CLI generates a
+    /// cluster for every ordered choice of up to this many candidates).
+    /// 1: only the chosen model (and its own provider chain).
+    #[serde(default = "one")]
+    pub failover_depth: usize,
+}
+
+fn one() -> usize {
+    1
 }
 
 #[derive(Debug, Clone)]
 pub struct Decision<'c> {
+    /// The chosen model: `ranked[0]`.
     pub model: &'c ModelRoute,
+    /// Available candidates that fit, best first (at least one).
+    pub ranked: Vec<&'c ModelRoute>,
     pub task: TaskKind,
     pub policy: RoutePolicy,
     /// Short, fixed-vocabulary explanation (never request text).
@@ -93,6 +142,7 @@ pub struct Decision<'c> {
 
 struct Fit<'c> {
     route: &'c ModelRoute,
+    live: LiveStats,
     quality: f64,
     cost: f64,
     latency_ms: f64,
@@ -106,18 +156,51 @@ fn normalise(value: f64, min: f64, max: f64) -> f64 {
     }
 }
 
-/// Choose the model for `body` among the route's candidates.
+/// Why a model may not serve this caller (`access`), if it may not.
+pub type AccessCheck<'a> = &'a dyn Fn(&ModelRoute) -> Option<&'static str>;
+
+/// Whether `response_format` asks for a JSON schema. The token `"json_schema"`
+/// with an unescaped opening quote cannot occur inside a JSON string, so the
+/// byte scan only ever finds keys and values; a parse confirms it is the
+/// `response_format.type`.
+fn wants_json_schema(body: &[u8]) -> bool {
+    #[derive(Deserialize)]
+    struct Head {
+        response_format: Option<Format>,
+    }
+    #[derive(Deserialize)]
+    struct Format {
+        #[serde(rename = "type")]
+        kind: Option<String>,
+    }
+    const TOKEN: &[u8] = b"\"json_schema\"";
+    let mentioned = body
+        .windows(TOKEN.len())
+        .enumerate()
+        .any(|(i, w)| w == TOKEN && i.checked_sub(1).and_then(|j| body.get(j)) != Some(&b'\\'));
+    mentioned
+        && serde_json::from_slice::<Head>(body).is_ok_and(|h| {
+            h.response_format
+                .and_then(|f| f.kind)
+                .is_some_and(|k| k == "json_schema")
+        })
+}
+
+/// Choose the model for `body` among the route's candidates: `access` says
+/// which models the caller may use, `live` what the data plane measured.
 pub fn select<'c>(
     config: &'c Config,
     route: &AutoRoute,
     body: &[u8],
-    mut is_unavailable: impl FnMut(&ModelRoute) -> bool,
+    access: AccessCheck<'_>,
+    mut live: impl FnMut(&ModelRoute) -> LiveStats,
 ) -> Result<Decision<'c>, GatewayError> {
     let class = classify_chat_request(body)?;
     let f = &class.features;
     let output = f.max_output_tokens.map_or(DEFAULT_OUTPUT_TOKENS, u64::from);
     let input = u64::from(f.prompt_tokens_estimate);
     let needed = input.saturating_add(output);
+    let json_schema = f.wants_json && wants_json_schema(body);
 
     let mut why_not = Vec::new();
     let mut fits: Vec<Fit<'c>> = Vec::new();
@@ -128,7 +211,7 @@ pub fn select<'c>(
         let Some(profile) = model.profile.as_ref() else {
             continue;
         };
-        let refusal = if profile.context_window < needed {
+        let refusal = access(model).or(if profile.context_window < needed {
             Some("context window too small")
         } else if profile.max_output < output {
             Some("output cap too small")
@@ -136,20 +219,28 @@ pub fn select<'c>(
             Some("no tool use")
         } else if f.has_images && !profile.vision {
             Some("no vision")
+        } else if json_schema && !profile.json_schema {
+            Some("no JSON schema output")
         } else {
             None
-        };
+        });
         if let Some(r) = refusal {
             why_not.push(format!("{name}: {r}"));
             continue;
         }
+        let stats = live(model);
         let tps = f64::from(profile.output_tokens_per_s.max(1));
+        let ttfb = stats
+            .ttfb_ms
+            .filter(|ms| ms.is_finite() && *ms >= 0.0)
+            .unwrap_or(f64::from(profile.ttft_ms));
         fits.push(Fit {
             route: model,
+            live: stats,
             quality: f64::from(profile.quality.for_task(class.kind)),
             cost: (profile.input_price * input as f64 + profile.output_price * output as f64)
                 / 1_000_000.0,
-            latency_ms: f64::from(profile.ttft_ms) + output as f64 / tps * 1000.0,
+            latency_ms: ttfb + output as f64 / tps * 1000.0,
         });
     }
     if fits.is_empty() {
@@ -169,7 +260,7 @@ pub fn select<'c>(
         return Err(e);
     }
 
-    let pool: Vec<&Fit<'c>> = fits.iter().filter(|x| !is_unavailable(x.route)).collect();
+    let pool: Vec<&Fit<'c>> = fits.iter().filter(|x| !x.live.unavailable).collect();
     if pool.is_empty() {
         return Err(GatewayError::upstream(
             503,
@@ -189,22 +280,26 @@ pub fn select<'c>(
     let (q_lo, q_hi) = range(|x| x.quality);
     let (c_lo, c_hi) = range(|x| x.cost);
     let (l_lo, l_hi) = range(|x| x.latency_ms);
-    let (wq, wc, wl) = route.policy.weights(class.kind);
+    let w = route.policy.weights(class.kind);
     let score = |x: &Fit<'c>| {
-        wq * normalise(x.quality, q_lo, q_hi)
-            - wc * normalise(x.cost, c_lo, c_hi)
-            - wl * normalise(x.latency_ms, l_lo, l_hi)
+        let availability = 1.0 - x.live.error_rate.clamp(0.0, 1.0);
+        w.quality * normalise(x.quality, q_lo, q_hi)
+            - w.cost * normalise(x.cost, c_lo, c_hi)
+            - w.latency * normalise(x.latency_ms, l_lo, l_hi)
+            + w.availability * availability
     };
-    let best = pool
-        .iter()
-        .max_by(|a, b| {
-            score(a)
-                .total_cmp(&score(b))
-                .then_with(|| b.route.name.cmp(&a.route.name))
-        })
+    let mut ranked: Vec<(f64, &Fit<'c>)> = pool.iter().map(|x| (score(x), *x)).collect();
+    ranked.sort_by(|(sa, a), (sb, b)| {
+        sb.total_cmp(sa)
+            .then_with(|| a.route.name.cmp(&b.route.name))
+    });
+    let ranked: Vec<&'c ModelRoute> = ranked.into_iter().map(|(_, x)| x.route).collect();
+    let model = *ranked
+        .first()
         .ok_or_else(|| GatewayError::internal("route_failed", "No candidate to route to."))?;
     Ok(Decision {
-        model: best.route,
+        model,
+        ranked,
         task: class.kind,
         policy: route.policy,
         reason: format!(
@@ -215,6 +310,24 @@ pub fn select<'c>(
             class.kind.as_str()
         ),
     })
+}
+
+/// Separator of model clusters in a ranked chain's cluster name; `cluster_name`
+/// output never contains it.
+pub const RANKED_SEPARATOR: char = '+';
+
+/// The Envoy cluster whose priorities are these models' chains, in order
+/// (the CLI generates one for every ordered choice of up to `failover_depth`
+/// candidates of an automatic route). One model: its own cluster.
+pub fn ranked_cluster_name(model_clusters: &[&str]) -> String {
+    let mut name = String::new();
+    for (i, cluster) in model_clusters.iter().enumerate() {
+        if i > 0 {
+            name.push(RANKED_SEPARATOR);
+        }
+        name.push_str(cluster);
+    }
+    name
 }
 
 #[cfg(test)]
@@ -249,7 +362,10 @@ mod tests {
     fn pick(policy: &str, body: serde_json::Value) -> Result<String, GatewayError> {
         let c = config(policy);
         let route = c.auto_route("auto").unwrap();
-        select(&c, route, body.to_string().as_bytes(), |_| false).map(|d| d.model.name.clone())
+        select(&c, route, body.to_string().as_bytes(), &|_| None, |_| {
+            LiveStats::default()
+        })
+        .map(|d| d.model.name.clone())
     }
 
     fn chat(text: &str) -> serde_json::Value {
@@ -303,11 +419,115 @@ mod tests {
         let c = config("balanced");
         let route = c.auto_route("auto").unwrap();
         let body = chat("hello there").to_string();
-        let d = select(&c, route, body.as_bytes(), |m| m.name == "small").unwrap();
+        let d = select(&c, route, body.as_bytes(), &|_| None, |m| LiveStats {
+            unavailable: m.name == "small",
+            ..LiveStats::default()
+        })
+        .unwrap();
         assert_ne!(d.model.name, "small");
+        assert!(d.ranked.iter().all(|m| m.name != "small"));
         assert_eq!(d.task, TaskKind::Chat);
         assert!(d.reason.contains("balanced"));
-        let e = select(&c, route, body.as_bytes(), |_| true).unwrap_err();
+        let e = select(&c, route, body.as_bytes(), &|_| None, |_| LiveStats {
+            unavailable: true,
+            ..LiveStats::default()
+        })
+        .unwrap_err();
         assert_eq!((e.status, e.code.as_str()), (503, "no_healthy_model"));
+    }
+
+    fn ranked(
+        policy: &str,
+        body: &serde_json::Value,
+        access: AccessCheck<'_>,
+        live: impl FnMut(&ModelRoute) -> LiveStats,
+    ) -> Result<Vec<String>, GatewayError> {
+        let c = config(policy);
+        let route = c.auto_route("auto").unwrap();
+        select(&c, route, body.to_string().as_bytes(), access, live)
+            .map(|d| d.ranked.iter().map(|m| m.name.clone()).collect())
+    }
+
+    #[test]
+    fn the_ranking_is_the_failover_order_best_first() {
+        let order = ranked("best", &chat(CODE), &|_| None, |_| LiveStats::default()).unwrap();
+        assert_eq!(order, ["big", "mid", "small"]);
+        let order = ranked("cheapest", &chat(CODE), &|_| None, |_| LiveStats::default()).unwrap();
+        assert_eq!(order, ["small", "mid", "big"]);
+    }
+
+    #[test]
+    fn measured_latency_replaces_the_catalog_figure() {
+        // By catalog latency `small` is fastest; measured, it is the slowest.
+        let slow_small = |m: &ModelRoute| LiveStats {
+            ttfb_ms: (m.name == "small").then_some(30_000.0),
+            ..LiveStats::default()
+        };
+        assert_eq!(
+            ranked("fastest", &chat("hi"), &|_| None, |_| LiveStats::default()).unwrap()[0],
+            "small"
+        );
+        assert_ne!(
+            ranked("fastest", &chat("hi"), &|_| None, slow_small).unwrap()[0],
+            "small"
+        );
+    }
+
+    #[test]
+    fn a_model_with_recent_errors_ranks_lower() {
+        let clean = ranked("balanced", &chat("hello there"), &|_| None, |_| {
+            LiveStats::default()
+        })
+        .unwrap();
+        assert_eq!(clean[0], "small");
+        let flaky = ranked("balanced", &chat("hello there"), &|_| None, |m| LiveStats {
+            error_rate: if m.name == "small" { 0.45 } else { 0.0 },
+            ..LiveStats::default()
+        })
+        .unwrap();
+        assert_ne!(flaky[0], "small", "{flaky:?}");
+        assert_eq!(
+            flaky.len(),
+            3,
+            "a flaky model stays in the chain: {flaky:?}"
+        );
+    }
+
+    #[test]
+    fn access_refusals_are_hard_filters_and_named() {
+        let no_small = |m: &ModelRoute| (m.name == "small").then_some("not allowed for this key");
+        let order = ranked("cheapest", &chat("hi"), &no_small, |_| LiveStats::default()).unwrap();
+        assert_eq!(order, ["mid", "big"]);
+        let none = |_: &ModelRoute| Some("no zero data retention");
+        let e = ranked("cheapest", &chat("hi"), &none, |_| LiveStats::default()).unwrap_err();
+        assert_eq!((e.status, e.code.as_str()), (400, "no_model_fits"));
+        assert!(
+            e.message.contains("small: no zero data retention"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn json_schema_needs_structured_outputs() {
+        let body = json!({"model": "auto", "messages": [{"role": "user", "content": "list three colours"}],
+            "response_format": {"type": "json_schema", "json_schema": {"name": "c", "schema": {"type": "object"}}}});
+        let e = ranked("balanced", &body, &|_| None, |_| LiveStats::default()).unwrap_err();
+        assert!(e.message.contains("no JSON schema output"), "{}", e.message);
+        // The word inside a message is text, not a request for a schema.
+        let text = chat("what is \"json_schema\" in the OpenAI API?");
+        assert!(ranked("balanced", &text, &|_| None, |_| LiveStats::default()).is_ok());
+        let object = json!({"model": "auto", "messages": [{"role": "user", "content": "hi"}],
+            "response_format": {"type": "json_object"}});
+        assert!(ranked("balanced", &object, &|_| None, |_| LiveStats::default()).is_ok());
+    }
+
+    #[test]
+    fn ranked_cluster_names_join_model_clusters() {
+        assert_eq!(ranked_cluster_name(&["sb_a"]), "sb_a");
+        assert_eq!(
+            ranked_cluster_name(&["sb_a", "sb_b", "sb_c"]),
+            "sb_a+sb_b+sb_c"
+        );
     }
 }

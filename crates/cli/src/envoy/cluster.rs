@@ -1,16 +1,21 @@
 //! Envoy clusters: per routable model, one per failover-chain step whose
 //! priority levels are the chain from that step on (the policy skips steps
-//! that are cooling down by routing to a later step's cluster), plus the
-//! accounting service's.
+//! that are cooling down by routing to a later step's cluster); per automatic
+//! route, one per ordered choice of up to `failover_depth` candidates, whose
+//! priorities are those models' chains one after the other (the policy routes
+//! a request to the choice its ranking made, so the ranking is the failover
+//! chain); plus the accounting service's.
 //!
 //! Every endpoint carries `filter_metadata.switchboard.{provider, model,
-//! served_as}` for the translate filter. A chain may mix plain-HTTP and TLS
+//! served_as, route_model}` for the translate filter (`route_model`: the
+//! routing-table model whose chain the endpoint is a step of). A chain may mix plain-HTTP and TLS
 //! providers with different SNIs, so TLS is chosen per endpoint with
 //! `transport_socket_matches` keyed on endpoint metadata.
 
 use std::net::IpAddr;
 
 use serde_json::{json, Value};
+use switchboard_core::select::ranked_cluster_name;
 use switchboard_core::upstream::METADATA_NAMESPACE;
 
 use super::duration;
@@ -84,16 +89,77 @@ pub fn model_clusters(g: &Gateway, model: &Model, translate_ref: &Value) -> Vec<
     let base = model.cluster();
     (0..model.chain.len())
         .filter_map(|step| {
-            let rest = model.chain.get(step..)?;
-            chain_cluster(g, &step_cluster(&base, step), rest, translate_ref)
+            let rest: Vec<(&str, &ChainEntry)> = model
+                .chain
+                .get(step..)?
+                .iter()
+                .map(|entry| (model.name.as_str(), entry))
+                .collect();
+            chain_cluster(g, &step_cluster(&base, step), &rest, translate_ref)
         })
         .collect()
+}
+
+/// The ranked-chain clusters of every automatic route (shared between routes
+/// with the same candidates), in a stable order.
+pub fn ranked_clusters(g: &Gateway, translate_ref: &Value) -> Vec<Value> {
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for route in &g.auto_routes {
+        let models: Vec<&Model> = route
+            .candidates
+            .iter()
+            .filter_map(|c| {
+                g.models
+                    .iter()
+                    .find(|m| &m.name == c && m.cluster.is_none())
+            })
+            .collect();
+        let mut choice = Vec::new();
+        ordered_choices(&models, route.depth(), &mut choice, &mut |picked| {
+            let names: Vec<String> = picked.iter().map(|m| m.cluster()).collect();
+            let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+            let name = ranked_cluster_name(&refs);
+            if !seen.insert(name.clone()) {
+                return;
+            }
+            let chain: Vec<(&str, &ChainEntry)> = picked
+                .iter()
+                .flat_map(|m| m.chain.iter().map(|entry| (m.name.as_str(), entry)))
+                .collect();
+            out.extend(chain_cluster(g, &name, &chain, translate_ref));
+        });
+    }
+    out
+}
+
+/// Calls `visit` with every ordered choice of 2..=depth distinct models.
+fn ordered_choices<'m>(
+    models: &[&'m Model],
+    depth: usize,
+    choice: &mut Vec<&'m Model>,
+    visit: &mut dyn FnMut(&[&'m Model]),
+) {
+    if choice.len() >= 2 {
+        visit(choice);
+    }
+    if choice.len() >= depth {
+        return;
+    }
+    for m in models {
+        if choice.iter().any(|c| c.name == m.name) {
+            continue;
+        }
+        choice.push(m);
+        ordered_choices(models, depth, choice, visit);
+        choice.pop();
+    }
 }
 
 fn chain_cluster(
     g: &Gateway,
     name: &str,
-    chain: &[ChainEntry],
+    chain: &[(&str, &ChainEntry)],
     translate_ref: &Value,
 ) -> Option<Value> {
     if chain.is_empty() {
@@ -102,7 +168,7 @@ fn chain_cluster(
     let mut addresses = Vec::new();
     let mut endpoints = Vec::new();
     let mut tls_providers: Vec<&Provider> = Vec::new();
-    for (priority, entry) in chain.iter().enumerate() {
+    for (priority, (route_model, entry)) in chain.iter().enumerate() {
         let provider = g.provider(&entry.provider)?;
         addresses.push(provider.address.as_str());
         let mut filter_metadata = json!({
@@ -110,6 +176,7 @@ fn chain_cluster(
                 "provider": provider.name,
                 "model": entry.model,
                 "served_as": entry.served_as(),
+                "route_model": route_model,
             }
         });
         if provider.tls {

@@ -64,6 +64,7 @@ pub fn generate(g: &Gateway, ecds: &Ecds) -> Result<Generated, Vec<String>> {
             .iter()
             .flat_map(|m| cluster::model_clusters(g, m, &translate_ref)),
     );
+    clusters.extend(cluster::ranked_clusters(g, &translate_ref));
 
     let mut bootstrap = json!({
         // ECDS needs a node identity even when it is file-based.

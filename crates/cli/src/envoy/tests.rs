@@ -112,7 +112,9 @@ fn each_chain_is_one_cluster_with_priorities_and_metadata() {
         .filter(|m| m.cluster.is_none())
         .map(|m| m.chain.len())
         .sum();
-    assert_eq!(clusters(&b).len(), steps + 1);
+    // Plus one per ordered choice of 2 or 3 of the auto routes' three
+    // candidates (the routes share them): 6 + 6.
+    assert_eq!(clusters(&b).len(), steps + 1 + 12);
     // A later step's cluster starts the chain there.
     let from1 = cluster(&b, "sb_demo-failover-429~1");
     let e = from1["load_assignment"]["endpoints"].as_array().unwrap();
@@ -323,4 +325,32 @@ fn durations_are_envoy_strings() {
     assert_eq!(duration(1), "0.001s");
     assert_eq!(duration(120_000), "120.000s");
     assert_eq!(duration(2_500), "2.500s");
+}
+
+#[test]
+fn ranked_choices_become_clusters_of_chains_in_rank_order() {
+    let b = bootstrap();
+    let c = cluster(
+        &b,
+        "sb_gemini-2_5-flash+sb_gpt-4o-mini+sb_claude-sonnet-4-5",
+    );
+    let endpoints = c["load_assignment"]["endpoints"].as_array().unwrap();
+    let order: Vec<(u64, &str)> = endpoints
+        .iter()
+        .map(|e| {
+            (
+                e["priority"].as_u64().unwrap(),
+                e["lb_endpoints"][0]["metadata"]["filter_metadata"]["switchboard"]["provider"]
+                    .as_str()
+                    .unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(order, [(0, "gemini"), (1, "openai"), (2, "anthropic")]);
+    assert!(clusters(&b)
+        .iter()
+        .any(|c| c["name"] == "sb_claude-sonnet-4-5+sb_gpt-4o-mini"));
+    assert_eq!(crate::gateway::ranked_choices(3, 3), 12);
+    assert_eq!(crate::gateway::ranked_choices(10, 2), 90);
+    assert_eq!(crate::gateway::ranked_choices(3, 1), 0);
 }

@@ -41,6 +41,8 @@ impl KeyDigest {
 pub struct VirtualKey {
     pub id: String,
     pub team: Option<String>,
+    /// What the key may use; `None`: every model.
+    pub role: Option<std::sync::Arc<crate::access::Role>>,
 }
 
 /// The key from an `Authorization` header value, if it is a bearer token.
