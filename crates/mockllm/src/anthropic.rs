@@ -5,13 +5,14 @@
 //! `{"type":"error","error":{"type","message"},"request_id"}` as published.
 
 mod render;
+mod thinking;
 
 use axum::http::HeaderMap;
 use axum::response::Response;
 use serde_json::{json, Value};
 
 use crate::dispatch::{json_response, ApiError, ErrorKind, Provider};
-use crate::plan::Plan;
+use crate::plan::{Plan, Scenario};
 use crate::state::{AppState, Config};
 use crate::tokens::input_tokens;
 
@@ -53,7 +54,7 @@ impl Provider for Anthropic {
                 "anthropic-version: header is required",
             ));
         }
-        parse(body)
+        parse(body, headers)
     }
 
     fn answer(request: MessagesRequest, state: &AppState, midstream_reset: bool) -> Response {
@@ -103,7 +104,7 @@ fn invalid(message: impl Into<String>) -> ApiError {
     ApiError::invalid(None, message)
 }
 
-fn parse(body: &Value) -> Result<MessagesRequest, ApiError> {
+fn parse(body: &Value, headers: &HeaderMap) -> Result<MessagesRequest, ApiError> {
     if !body.is_object() {
         return Err(invalid("The request body must be a JSON object."));
     }
@@ -138,14 +139,19 @@ fn parse(body: &Value) -> Result<MessagesRequest, ApiError> {
         Some(Value::Bool(b)) => *b,
         Some(_) => return Err(invalid("stream: Input should be a valid boolean")),
     };
-    let tool = tool_to_call(body, messages)?;
+    let thinking = thinking::check(body, max_tokens, messages)?;
+    let declared = declared_tools(body)?;
+    let tool = tool_to_call(body, messages, &declared);
     let plan = Plan::new(
         "anthropic",
         &model,
         Some(max_tokens),
         tool,
         input_tokens(body),
-    );
+    )
+    .with_stop(&stop_sequences(body.get("stop_sequences"))?)
+    .with_reasoning(thinking)
+    .with_scenario(Scenario::from_request(headers, &model), &declared);
     Ok(MessagesRequest {
         model,
         stream,
@@ -202,24 +208,30 @@ fn check_system(system: Option<&Value>) -> Result<(), ApiError> {
     }
 }
 
-/// The first tool's name, when tools are offered, `tool_choice` is not `none` and
-/// the last message is a user turn that carries no `tool_result`.
-fn tool_to_call(body: &Value, messages: &[Value]) -> Result<Option<String>, ApiError> {
-    let first = match body.get("tools") {
-        None | Some(Value::Null) => return Ok(None),
-        Some(Value::Array(tools)) => match tools.first() {
-            Some(first) => first,
-            None => return Ok(None),
-        },
+/// The declared tool names, in order.
+fn declared_tools(body: &Value) -> Result<Vec<String>, ApiError> {
+    let tools = match body.get("tools") {
+        None | Some(Value::Null) => return Ok(Vec::new()),
+        Some(Value::Array(tools)) => tools,
         Some(_) => return Err(invalid("tools: Input should be a valid list")),
     };
-    let name = first
-        .get("name")
-        .and_then(Value::as_str)
-        .ok_or_else(|| invalid("tools.0.name: Field required"))?;
-    let Some(last) = messages.last() else {
-        return Ok(None);
-    };
+    tools
+        .iter()
+        .enumerate()
+        .map(|(i, tool)| {
+            tool.get("name")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+                .ok_or_else(|| invalid(format!("tools.{i}.name: Field required")))
+        })
+        .collect()
+}
+
+/// The first tool's name, when tools are offered, `tool_choice` is not `none` and
+/// the last message is a user turn that carries no `tool_result`.
+fn tool_to_call(body: &Value, messages: &[Value], declared: &[String]) -> Option<String> {
+    let first = declared.first()?;
+    let last = messages.last()?;
     let from_user = last.get("role").and_then(Value::as_str) == Some("user");
     let has_tool_result = last
         .get("content")
@@ -234,7 +246,26 @@ fn tool_to_call(body: &Value, messages: &[Value]) -> Result<Option<String>, ApiE
         .and_then(|c| c.get("type"))
         .and_then(Value::as_str)
         == Some("none");
-    Ok((from_user && !has_tool_result && !disabled).then(|| name.to_owned()))
+    (from_user && !has_tool_result && !disabled).then(|| first.clone())
+}
+
+/// `stop_sequences`: a list of strings.
+fn stop_sequences(stops: Option<&Value>) -> Result<Vec<String>, ApiError> {
+    match stops {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Array(list)) => list
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                s.as_str().map(str::to_owned).ok_or_else(|| {
+                    invalid(format!(
+                        "stop_sequences.{i}: Input should be a valid string"
+                    ))
+                })
+            })
+            .collect(),
+        Some(_) => Err(invalid("stop_sequences: Input should be a valid list")),
+    }
 }
 
 #[cfg(test)]

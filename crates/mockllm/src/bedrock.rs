@@ -23,6 +23,7 @@
 //! `midstream-exception` sends an exception frame
 //! (`modelStreamErrorException`) after the first content frame.
 
+mod reasoning;
 mod render;
 mod sigv4;
 #[cfg(test)]
@@ -35,7 +36,7 @@ use serde_json::{json, Value};
 
 use crate::dispatch::{json_response, ApiError, ErrorKind, Provider};
 use crate::faults::{Fault, FAULT_HEADER};
-use crate::plan::Plan;
+use crate::plan::{Plan, Scenario};
 use crate::state::{AppState, Config};
 
 pub(crate) const REQUEST_ID_HEADER: &str = "x-amzn-requestid";
@@ -245,6 +246,7 @@ impl Provider for Bedrock {
         let (model, stream) =
             call(uri).ok_or_else(|| validate::invalid("The model id is missing from the path."))?;
         let checked = validate::check(body)?;
+        let scenario = Scenario::from_request(headers, &model);
         Ok(ConverseRequest {
             stream,
             plan: Plan::new(
@@ -253,7 +255,10 @@ impl Provider for Bedrock {
                 checked.max_tokens,
                 checked.tool,
                 checked.input_tokens,
-            ),
+            )
+            .with_stop(&checked.stops)
+            .with_reasoning(checked.thinking)
+            .with_scenario(scenario, &checked.declared),
             midstream_exception: fault_text(uri, headers).contains(MIDSTREAM_EXCEPTION),
         })
     }

@@ -11,7 +11,7 @@ use axum::response::Response;
 use serde_json::{json, Value};
 
 use crate::dispatch::{json_response, ApiError, ErrorKind, Provider};
-use crate::plan::Plan;
+use crate::plan::{Plan, Scenario};
 use crate::state::{AppState, Config};
 use crate::tokens::input_tokens;
 
@@ -61,8 +61,8 @@ impl Provider for OpenAi {
         }
     }
 
-    fn parse(body: &Value, _headers: &HeaderMap) -> Result<ChatRequest, ApiError> {
-        parse(body)
+    fn parse(body: &Value, headers: &HeaderMap) -> Result<ChatRequest, ApiError> {
+        parse(body, headers)
     }
 
     fn answer(request: ChatRequest, state: &AppState, midstream_reset: bool) -> Response {
@@ -106,7 +106,7 @@ fn error_body(error: &ApiError) -> Value {
     })
 }
 
-fn parse(body: &Value) -> Result<ChatRequest, ApiError> {
+fn parse(body: &Value, headers: &HeaderMap) -> Result<ChatRequest, ApiError> {
     let Some(object) = body.as_object() else {
         return Err(ApiError::invalid(
             None,
@@ -161,8 +161,17 @@ fn parse(body: &Value) -> Result<ChatRequest, ApiError> {
         Some(max) => Some(max),
         None => optional_count(body, "max_tokens")?,
     };
-    let tool = tool_to_call(body, messages)?;
-    let plan = Plan::new("openai", &model, max_tokens, tool, input_tokens(body));
+    let declared = declared_tools(body)?;
+    let tool = tool_to_call(body, messages, &declared);
+    // Reasoning models think unless told `none`; the text is never shown.
+    let reasoning = body
+        .get("reasoning_effort")
+        .and_then(Value::as_str)
+        .is_some_and(|effort| effort != "none");
+    let plan = Plan::new("openai", &model, max_tokens, tool, input_tokens(body))
+        .with_stop(&stop_sequences(body.get("stop"))?)
+        .with_reasoning(reasoning)
+        .with_scenario(Scenario::from_request(headers, &model), &declared);
     Ok(ChatRequest {
         model,
         stream,
@@ -171,15 +180,11 @@ fn parse(body: &Value) -> Result<ChatRequest, ApiError> {
     })
 }
 
-/// The first tool's name, when tools are offered, `tool_choice` is not `"none"` and
-/// the conversation ends with a user message.
-fn tool_to_call(body: &Value, messages: &[Value]) -> Result<Option<String>, ApiError> {
-    let first = match body.get("tools") {
-        None | Some(Value::Null) => return Ok(None),
-        Some(Value::Array(tools)) => match tools.first() {
-            Some(first) => first,
-            None => return Ok(None),
-        },
+/// The declared function names, in order.
+fn declared_tools(body: &Value) -> Result<Vec<String>, ApiError> {
+    let tools = match body.get("tools") {
+        None | Some(Value::Null) => return Ok(Vec::new()),
+        Some(Value::Array(tools)) => tools,
         Some(_) => {
             return Err(ApiError::invalid(
                 Some("tools"),
@@ -187,23 +192,54 @@ fn tool_to_call(body: &Value, messages: &[Value]) -> Result<Option<String>, ApiE
             ))
         }
     };
-    let name = first
-        .get("function")
-        .and_then(|f| f.get("name"))
-        .and_then(Value::as_str)
-        .ok_or_else(|| {
-            ApiError::invalid(
-                Some("tools[0].function.name"),
-                "Missing required parameter: 'tools[0].function.name'.",
-            )
-        })?;
+    tools
+        .iter()
+        .enumerate()
+        .map(|(i, tool)| {
+            tool.get("function")
+                .and_then(|f| f.get("name"))
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+                .ok_or_else(|| {
+                    ApiError::invalid(
+                        Some(&format!("tools[{i}].function.name")),
+                        format!("Missing required parameter: 'tools[{i}].function.name'."),
+                    )
+                })
+        })
+        .collect()
+}
+
+/// The first tool's name, when tools are offered, `tool_choice` is not `"none"` and
+/// the conversation ends with a user message.
+fn tool_to_call(body: &Value, messages: &[Value], declared: &[String]) -> Option<String> {
+    let first = declared.first()?;
     let ends_with_user = messages
         .last()
         .and_then(|m| m.get("role"))
         .and_then(Value::as_str)
         == Some("user");
     let disabled = body.get("tool_choice").and_then(Value::as_str) == Some("none");
-    Ok((ends_with_user && !disabled).then(|| name.to_owned()))
+    (ends_with_user && !disabled).then(|| first.clone())
+}
+
+/// `stop`: a string or up to four strings.
+fn stop_sequences(stop: Option<&Value>) -> Result<Vec<String>, ApiError> {
+    let invalid = || {
+        ApiError::invalid(
+            Some("stop"),
+            "'stop' must be a string or an array of at most 4 strings.",
+        )
+    };
+    match stop {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::String(one)) => Ok(vec![one.clone()]),
+        Some(Value::Array(many)) if many.len() <= 4 => many
+            .iter()
+            .map(|s| s.as_str().map(str::to_owned).ok_or_else(invalid))
+            .collect(),
+        Some(_) => Err(invalid()),
+    }
 }
 
 fn optional_bool(object: &Value, field: &str) -> Result<bool, ApiError> {

@@ -34,9 +34,37 @@ pub struct MessagesRequest<'r> {
     pub tool_choice: Option<ToolChoice<'r>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Metadata<'r>>,
+    /// Extended thinking.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thinking: Option<Thinking>,
+    /// Structured outputs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output_config: Option<OutputConfig<'r>>,
     /// Set only by the streaming translator.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stream: Option<bool>,
+}
+
+/// `{"type":"enabled","budget_tokens":N}`.
+#[derive(Debug, Serialize)]
+pub struct Thinking {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub budget_tokens: u64,
+}
+
+/// `{"format":{"type":"json_schema","schema":{…}}}`.
+#[derive(Debug, Serialize)]
+pub struct OutputConfig<'r> {
+    pub format: OutputFormat<'r>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct OutputFormat<'r> {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// The client's JSON Schema, untouched.
+    pub schema: &'r RawValue,
 }
 
 /// Top-level system prompt: a plain string when there is one text, blocks

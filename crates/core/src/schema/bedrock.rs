@@ -35,6 +35,40 @@ pub struct ConverseRequest<'r> {
     /// Model-specific parameters, passed to the model as they are.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_model_request_fields: Option<AdditionalFields>,
+    /// Structured outputs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output_config: Option<OutputConfig<'r>>,
+}
+
+/// `{"textFormat":{"type":"json_schema","structure":{"jsonSchema":{…}}}}`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OutputConfig<'r> {
+    pub text_format: OutputFormat<'r>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct OutputFormat<'r> {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub structure: OutputStructure<'r>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum OutputStructure<'r> {
+    JsonSchema(JsonSchemaDefinition<'r>),
+}
+
+#[derive(Debug, Serialize)]
+pub struct JsonSchemaDefinition<'r> {
+    /// The JSON Schema *as a string* (Bedrock's type for it), the client's
+    /// text untouched.
+    pub schema: &'r str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<&'r str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<&'r str>,
 }
 
 #[derive(Debug, Serialize)]

@@ -194,10 +194,25 @@ pub struct FunctionName<'a> {
     pub name: Cow<'a, str>,
 }
 
+/// `response_format`: `text`, `json_object` or `json_schema{name, schema, …}`.
 #[derive(Debug, Deserialize)]
 pub struct ResponseFormat<'a> {
     #[serde(rename = "type", borrow)]
     pub kind: Cow<'a, str>,
+    #[serde(borrow, default)]
+    pub json_schema: Option<JsonSchemaFormat<'a>>,
+}
+
+/// `response_format.json_schema`.
+#[derive(Debug, Deserialize)]
+pub struct JsonSchemaFormat<'a> {
+    #[serde(borrow, default)]
+    pub name: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub description: Option<Cow<'a, str>>,
+    /// The JSON Schema itself, passed through untouched.
+    #[serde(borrow, default)]
+    pub schema: Option<&'a RawValue>,
 }
 
 // ---------------------------------------------------------------- response

@@ -13,7 +13,11 @@
 //!   catalog default, pitfall 14), `stop` → `stop_sequences`, `temperature`,
 //!   `top_p`, `tools`, `tool_choice` (dropped without tools, pitfall 15),
 //!   `parallel_tool_calls:false` → `disable_parallel_tool_use`,
-//!   `safety_identifier` (else `user`) → `metadata.user_id`;
+//!   `safety_identifier` (else `user`) → `metadata.user_id`,
+//!   `response_format: json_schema` → `output_config.format` (structured
+//!   outputs, the schema untouched), `reasoning_effort` `low` / `medium` /
+//!   `high` / `xhigh` → `thinking` (budgets and Anthropic's constraints in
+//!   [`thinking`]);
 //! - dropped as harmless: `seed`, `store`, `metadata`, `service_tier`,
 //!   `prediction`, `prompt_cache_key`, `verbosity`, `stream_options`,
 //!   zero penalties, empty `logit_bias`, `n:1`, `logprobs:false`,
@@ -21,9 +25,11 @@
 //!   `reasoning_effort` `none`/`minimal`, and unknown fields;
 //! - refused with 400 `unsupported_parameter` naming the parameter: `n>1`,
 //!   `logprobs`, `top_logprobs`, non-zero penalties, `logit_bias`,
-//!   `response_format` other than text, audio output, other
-//!   `reasoning_effort` values, `web_search_options`, legacy `functions` /
-//!   `function_call`, non-function tools.
+//!   `response_format: json_object` (Anthropic has JSON output only with a
+//!   schema), audio output, `web_search_options`, legacy `functions` /
+//!   `function_call`, non-function tools; with `reasoning_effort` on, a
+//!   `temperature` other than 1, `top_p` under 0.95 and a forced
+//!   `tool_choice`.
 //!
 //! Response: `id` is Anthropic's message id; `model` is the catalog name the
 //! client asked for; text blocks are concatenated; `tool_use` → `tool_calls`
@@ -58,6 +64,7 @@
 mod errors;
 mod messages;
 mod stream;
+pub(crate) mod thinking;
 
 pub use errors::error;
 use errors::map_error_type;
@@ -71,7 +78,8 @@ use super::openai_openai::client_wants_usage;
 use super::{StreamContext, StreamTranslator, TargetModel, UpstreamRequest};
 use crate::error::GatewayError;
 use crate::schema::anthropic::{
-    self, MessagesRequest, MessagesResponse, System, TextBlock, ToolChoice as AnthropicToolChoice,
+    self, Block, MessagesRequest, MessagesResponse, OutputConfig, OutputFormat, Role, System,
+    TextBlock, Thinking, ToolChoice as AnthropicToolChoice,
 };
 use crate::schema::openai::{
     AssistantMessage, ChatCompletion, ChatRequest, Choice, CompletionTokensDetails,
@@ -146,9 +154,38 @@ pub(crate) fn build_request<'r>(
     } else {
         tool_choice(req)?
     };
+    let requested = requested_max_tokens(req)?;
+    let default = match target.default_max_tokens {
+        0 => FALLBACK_MAX_TOKENS,
+        n => u64::from(n),
+    };
+    let (thinking, max_tokens) = match thinking::budget(req.reasoning_effort.as_deref())? {
+        None => (None, requested.unwrap_or(default)),
+        Some(budget) => {
+            let forces_tool = matches!(
+                tool_choice,
+                Some(AnthropicToolChoice::Any { .. } | AnthropicToolChoice::Tool { .. })
+            );
+            thinking::check_compatible(req.temperature, req.top_p, forces_tool)?;
+            let (budget, cap) = thinking::fit(budget, requested, Some(default))?;
+            if in_tool_loop(&converted.messages) {
+                // The signed thinking block of this tool turn cannot be sent
+                // back (see `thinking`): this step runs without thinking.
+                (None, requested.unwrap_or(default))
+            } else {
+                (
+                    Some(Thinking {
+                        kind: "enabled",
+                        budget_tokens: budget,
+                    }),
+                    cap,
+                )
+            }
+        }
+    };
     Ok(MessagesRequest {
         model: target.upstream_model,
-        max_tokens: max_tokens(req, target)?,
+        max_tokens,
         system,
         messages: converted.messages,
         stop_sequences: stop_sequences(req.stop.as_ref()),
@@ -162,8 +199,57 @@ pub(crate) fn build_request<'r>(
             .or(req.user.as_deref())
             .filter(|u| !u.is_empty())
             .map(|user_id| anthropic::Metadata { user_id }),
+        thinking,
+        output_config: output_config(req)?,
         stream: None,
     })
+}
+
+/// The final assistant turn holds tool calls: the request continues a tool
+/// loop (its results follow).
+fn in_tool_loop(messages: &[anthropic::Message<'_>]) -> bool {
+    messages
+        .iter()
+        .rev()
+        .find(|m| m.role == Role::Assistant)
+        .is_some_and(|m| m.content.iter().any(|b| matches!(b, Block::ToolUse { .. })))
+}
+
+/// `response_format`: `json_schema` → structured outputs; `json_object` has
+/// no Anthropic equivalent (JSON output needs a schema).
+fn output_config<'r>(req: &'r ChatRequest<'_>) -> Result<Option<OutputConfig<'r>>, GatewayError> {
+    let Some(format) = &req.response_format else {
+        return Ok(None);
+    };
+    match format.kind.as_ref() {
+        "text" => Ok(None),
+        "json_schema" => {
+            let schema = format
+                .json_schema
+                .as_ref()
+                .and_then(|s| s.schema)
+                .filter(|s| s.get().starts_with('{'))
+                .ok_or_else(|| {
+                    GatewayError::invalid_field(
+                        "response_format.json_schema.schema",
+                        "A json_schema response format needs a JSON Schema object in \
+                         json_schema.schema.",
+                    )
+                })?;
+            Ok(Some(OutputConfig {
+                format: OutputFormat {
+                    kind: "json_schema",
+                    schema,
+                },
+            }))
+        }
+        "json_object" => Err(GatewayError::unsupported_parameter(
+            "response_format",
+            "response_format 'json_object' is not supported for this model; use 'json_schema' \
+             with a schema, or remove it.",
+        )),
+        _ => Err(unsupported("response_format")),
+    }
 }
 
 fn unsupported(param: &str) -> GatewayError {
@@ -176,7 +262,7 @@ fn unsupported(param: &str) -> GatewayError {
 /// Parameters Anthropic cannot honour (see the module doc).
 fn refuse_unsupported(req: &ChatRequest<'_>) -> Result<(), GatewayError> {
     let nonzero = |v: Option<f64>| v.is_some_and(|x| x != 0.0);
-    let checks: [(&str, bool); 12] = [
+    let checks: [(&str, bool); 10] = [
         ("n", req.n.is_some_and(|n| n > 1)),
         ("logprobs", req.logprobs == Some(true)),
         ("top_logprobs", req.top_logprobs.is_some_and(|k| k > 0)),
@@ -187,22 +273,10 @@ fn refuse_unsupported(req: &ChatRequest<'_>) -> Result<(), GatewayError> {
             req.logit_bias.is_some_and(|r| !is_empty_object(r)),
         ),
         (
-            "response_format",
-            req.response_format
-                .as_ref()
-                .is_some_and(|f| f.kind != "text"),
-        ),
-        (
             "modalities",
             req.modalities.iter().flatten().any(|m| m != "text"),
         ),
         ("audio", req.audio.is_some()),
-        (
-            "reasoning_effort",
-            req.reasoning_effort
-                .as_deref()
-                .is_some_and(|e| e != "none" && e != "minimal"),
-        ),
         ("web_search_options", req.web_search_options.is_some()),
         (
             "functions",
@@ -222,20 +296,19 @@ fn is_empty_object(raw: &RawValue) -> bool {
         .eq(*b"{}")
 }
 
-fn max_tokens(req: &ChatRequest<'_>, target: &TargetModel<'_>) -> Result<u64, GatewayError> {
+/// The client's output cap: `max_completion_tokens` wins over `max_tokens`.
+fn requested_max_tokens(req: &ChatRequest<'_>) -> Result<Option<u64>, GatewayError> {
     let (param, requested) = match (req.max_completion_tokens, req.max_tokens) {
         (Some(v), _) => ("max_completion_tokens", Some(v)),
         (None, v) => ("max_tokens", v),
     };
-    match requested {
-        Some(0) => Err(GatewayError::invalid_field(
+    if requested == Some(0) {
+        return Err(GatewayError::invalid_field(
             param,
             "The output token limit must be at least 1.",
-        )),
-        Some(v) => Ok(v),
-        None if target.default_max_tokens > 0 => Ok(u64::from(target.default_max_tokens)),
-        None => Ok(FALLBACK_MAX_TOKENS),
+        ));
     }
+    Ok(requested)
 }
 
 /// Empty strings are dropped: they would stop nothing, and Anthropic rejects them.

@@ -36,14 +36,19 @@
 //!   request);
 //! - `reasoning_effort` on an Anthropic model (model id containing
 //!   `anthropic.` or `claude`) → `additionalModelRequestFields.thinking =
-//!   {type: enabled, budget_tokens}`: `low` 1024, `medium` 4096, `high` /
-//!   `xhigh` 16384 tokens. The budget must stay below `maxTokens`: a client
-//!   cap at or under it lowers the budget to cap − 1 (400 when that is under
-//!   Anthropic's 1024 minimum); a catalog default at or under it (or no cap
-//!   at all) is raised to budget + 4096. `none` / `minimal` send nothing.
-//!   Thinking blocks are not replayed in history (OpenAI clients drop their
-//!   signatures), which Anthropic may refuse for tool loops with thinking on;
-//!   that error is passed back translated;
+//!   {type: enabled, budget_tokens}`, with Anthropic's rules
+//!   (`openai_anthropic::thinking`, shared with the Messages pair): `low`
+//!   1024, `medium` 4096, `high` / `xhigh` 16384 tokens; the budget stays
+//!   below `maxTokens` (a client cap at or under it lowers the budget to
+//!   cap − 1, 400 under 1024; a default cap at or under it, or none, is
+//!   raised to budget + 4096); `temperature` other than 1, `top_p` under
+//!   0.95 and a forced `tool_choice` are 400s naming them; a request whose
+//!   final assistant turn holds tool calls goes without thinking (the signed
+//!   reasoning block Claude requires there cannot come back through OpenAI
+//!   history). `none` / `minimal` send nothing;
+//! - `response_format: json_schema` → `outputConfig.textFormat`
+//!   (`json_schema`, the schema as a string, Bedrock's type for it, plus
+//!   `name` and `description`);
 //! - dropped as harmless: `seed`, `user`, `safety_identifier`, `metadata`,
 //!   `store`, `service_tier`, `prompt_cache_key`, `prompt_cache_retention`,
 //!   `prediction`, `verbosity`, `stream_options` (read), `n: 1`,
@@ -53,7 +58,8 @@
 //!   messages are ignored;
 //! - refused with 400 `unsupported_parameter` naming the parameter: `n > 1`,
 //!   `logprobs`, `top_logprobs`, non-zero penalties, `logit_bias`,
-//!   `response_format` other than text, `audio`, non-text `modalities`,
+//!   `response_format: json_object` (Converse has JSON output only with a
+//!   schema), `audio`, non-text `modalities`,
 //!   `web_search_options`, legacy `functions` / `function_call`,
 //!   `parallel_tool_calls: false` with tools (Bedrock cannot forbid parallel
 //!   calls), `reasoning_effort` above `minimal` on a non-Anthropic model,

@@ -1,4 +1,16 @@
 //! Anthropic success bodies: the `message` object and its SSE event stream.
+//!
+//! Blocks, in order: a `thinking` block (`thinking`, `signature`) when the
+//! request enabled thinking; then the text, or one `tool_use` block per call
+//! (`parallel-tools`: several). Streamed, a thinking block is
+//! `content_block_start` (empty `thinking` and `signature`), `thinking_delta`,
+//! `signature_delta` just before `content_block_stop`, as published; text is
+//! one `text_delta` per word, tool input one `input_json_delta` per piece.
+//!
+//! `stop_reason`: `end_turn`, `max_tokens`, `stop_sequence` (with the
+//! matched `stop_sequence`), `tool_use`, or `refusal` (`content-filter`). Usage: `input_tokens` excludes the
+//! `cache_read_input_tokens` of a `cached-<n>` scenario; thinking is billed
+//! inside `output_tokens` (Anthropic reports no separate count).
 
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -6,7 +18,7 @@ use serde_json::{json, Value};
 
 use super::{MessagesRequest, REQUEST_ID_HEADER};
 use crate::dispatch::json_response;
-use crate::plan::{pieces, text, Plan, Reply, TOOL_ARGUMENT_PIECES};
+use crate::plan::{pieces, text, Plan, Reply, THINKING_SIGNATURE, THOUGHT, TOOL_ARGUMENT_PIECES};
 use crate::sse;
 
 /// Events sent before a `midstream-reset` break: message_start, content_block_start,
@@ -20,28 +32,84 @@ pub(super) struct Ids<'a> {
     pub request: &'a str,
 }
 
+/// The id of the `k`-th call of one answer.
+fn tool_use_id(ids: &Ids<'_>, k: usize) -> String {
+    if k == 0 {
+        ids.tool_use.to_owned()
+    } else {
+        format!("{}_{k}", ids.tool_use)
+    }
+}
+
+/// The answer's blocks, complete (non-streaming shape).
+fn blocks(plan: &Plan, ids: &Ids<'_>) -> Vec<Value> {
+    let mut out = Vec::new();
+    if plan.reasoning {
+        out.push(json!({"type": "thinking", "thinking": THOUGHT, "signature": THINKING_SIGNATURE}));
+    }
+    match &plan.reply {
+        Reply::Text { words, .. } => out.push(json!({"type": "text", "text": text(words)})),
+        Reply::ToolCall { .. } => {
+            for (k, name) in plan.calls().into_iter().enumerate() {
+                out.push(json!({
+                    "type": "tool_use",
+                    "id": tool_use_id(ids, k),
+                    "name": name,
+                    "input": {"mock": true},
+                }));
+            }
+        }
+    }
+    out
+}
+
 /// Non-streaming `message`.
 pub(super) fn message(request: &MessagesRequest, ids: &Ids<'_>) -> Response {
-    let content = match &request.plan.reply {
-        Reply::Text { words, .. } => json!([{"type": "text", "text": text(words)}]),
-        Reply::ToolCall { name } => json!([{
-            "type": "tool_use",
-            "id": ids.tool_use,
-            "name": name,
-            "input": {"mock": true},
-        }]),
-    };
+    let plan = &request.plan;
     let body = json!({
         "id": ids.message,
         "type": "message",
         "role": "assistant",
         "model": request.model,
-        "content": content,
-        "stop_reason": stop_reason(&request.plan),
-        "stop_sequence": null,
-        "usage": usage(request.plan.input_tokens, request.plan.output_tokens()),
+        "content": blocks(plan, ids),
+        "stop_reason": stop_reason(plan),
+        "stop_sequence": plan.stop_sequence,
+        "usage": usage(plan, output_tokens(plan)),
     });
     json_response(StatusCode::OK, &body, REQUEST_ID_HEADER, ids.request)
+}
+
+/// A block's start (with empty content) and its deltas.
+fn streamed_block(block: &Value) -> (Value, Vec<Value>) {
+    match block.get("type").and_then(Value::as_str) {
+        Some("thinking") => (
+            json!({"type": "thinking", "thinking": "", "signature": ""}),
+            vec![
+                json!({"type": "thinking_delta", "thinking": THOUGHT}),
+                json!({"type": "signature_delta", "signature": THINKING_SIGNATURE}),
+            ],
+        ),
+        Some("tool_use") => {
+            let mut start = block.clone();
+            if let Some(object) = start.as_object_mut() {
+                object.insert("input".to_owned(), json!({}));
+            }
+            let deltas = TOOL_ARGUMENT_PIECES
+                .iter()
+                .map(|piece| json!({"type": "input_json_delta", "partial_json": piece}))
+                .collect();
+            (start, deltas)
+        }
+        _ => {
+            let text = block.get("text").and_then(Value::as_str).unwrap_or("");
+            let words: Vec<String> = text.split_whitespace().map(str::to_owned).collect();
+            let deltas = pieces(&words)
+                .into_iter()
+                .map(|piece| json!({"type": "text_delta", "text": piece}))
+                .collect();
+            (json!({"type": "text", "text": ""}), deltas)
+        }
+    }
 }
 
 /// Streaming answer in the published event order.
@@ -59,47 +127,36 @@ pub(super) fn stream(request: &MessagesRequest, ids: &Ids<'_>, midstream_reset: 
                 "content": [],
                 "stop_reason": null,
                 "stop_sequence": null,
-                "usage": usage(plan.input_tokens, 1),
+                "usage": usage(plan, 1),
             },
         }),
     )];
-    let (block, deltas): (Value, Vec<Value>) = match &plan.reply {
-        Reply::Text { words, .. } => (
-            json!({"type": "text", "text": ""}),
-            pieces(words)
-                .into_iter()
-                .map(|piece| json!({"type": "text_delta", "text": piece}))
-                .collect(),
-        ),
-        Reply::ToolCall { name } => (
-            json!({"type": "tool_use", "id": ids.tool_use, "name": name, "input": {}}),
-            TOOL_ARGUMENT_PIECES
-                .iter()
-                .map(|piece| json!({"type": "input_json_delta", "partial_json": piece}))
-                .collect(),
-        ),
-    };
-    events.push(sse::event(
-        "content_block_start",
-        &json!({"type": "content_block_start", "index": 0, "content_block": block}),
-    ));
-    events.push(sse::event("ping", &json!({"type": "ping"})));
-    for delta in deltas {
+    for (index, block) in blocks(plan, ids).iter().enumerate() {
+        let (start, deltas) = streamed_block(block);
         events.push(sse::event(
-            "content_block_delta",
-            &json!({"type": "content_block_delta", "index": 0, "delta": delta}),
+            "content_block_start",
+            &json!({"type": "content_block_start", "index": index, "content_block": start}),
+        ));
+        if index == 0 {
+            events.push(sse::event("ping", &json!({"type": "ping"})));
+        }
+        for delta in deltas {
+            events.push(sse::event(
+                "content_block_delta",
+                &json!({"type": "content_block_delta", "index": index, "delta": delta}),
+            ));
+        }
+        events.push(sse::event(
+            "content_block_stop",
+            &json!({"type": "content_block_stop", "index": index}),
         ));
     }
-    events.push(sse::event(
-        "content_block_stop",
-        &json!({"type": "content_block_stop", "index": 0}),
-    ));
     events.push(sse::event(
         "message_delta",
         &json!({
             "type": "message_delta",
-            "delta": {"stop_reason": stop_reason(plan), "stop_sequence": null},
-            "usage": {"output_tokens": plan.output_tokens()},
+            "delta": {"stop_reason": stop_reason(plan), "stop_sequence": plan.stop_sequence},
+            "usage": {"output_tokens": output_tokens(plan)},
         }),
     ));
     events.push(sse::event("message_stop", &json!({"type": "message_stop"})));
@@ -109,21 +166,26 @@ pub(super) fn stream(request: &MessagesRequest, ids: &Ids<'_>, midstream_reset: 
 
 fn stop_reason(plan: &Plan) -> &'static str {
     match plan.reply {
-        Reply::Text {
-            truncated: false, ..
-        } => "end_turn",
+        Reply::ToolCall { .. } => "tool_use",
+        Reply::Text { .. } if plan.filtered => "refusal",
         Reply::Text {
             truncated: true, ..
         } => "max_tokens",
-        Reply::ToolCall { .. } => "tool_use",
+        Reply::Text { .. } if plan.stop_sequence.is_some() => "stop_sequence",
+        Reply::Text { .. } => "end_turn",
     }
 }
 
-fn usage(input_tokens: u64, output_tokens: u64) -> Value {
+/// Visible answer plus thinking: Anthropic bills both as output.
+fn output_tokens(plan: &Plan) -> u64 {
+    plan.output_tokens() + plan.reasoning_tokens()
+}
+
+fn usage(plan: &Plan, output_tokens: u64) -> Value {
     json!({
-        "input_tokens": input_tokens,
+        "input_tokens": plan.uncached_input_tokens(),
         "output_tokens": output_tokens,
         "cache_creation_input_tokens": 0,
-        "cache_read_input_tokens": 0,
+        "cache_read_input_tokens": plan.cached_tokens,
     })
 }

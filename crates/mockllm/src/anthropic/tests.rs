@@ -48,12 +48,12 @@ fn rejects_bad_bodies() {
         json!({"model": "m", "max_tokens": 1, "messages": [{"role": "user", "content": "x"}], "system": 3}),
     ];
     for body in bad {
-        let error = parse(&body).unwrap_err();
+        let error = parse(&body, &HeaderMap::new()).unwrap_err();
         assert_eq!(error.kind, ErrorKind::InvalidRequest, "{body}");
     }
     let system_role =
         json!({"model": "m", "max_tokens": 1, "messages": [{"role": "system", "content": "x"}]});
-    assert!(parse(&system_role)
+    assert!(parse(&system_role, &HeaderMap::new())
         .unwrap_err()
         .message
         .contains("top-level `system`"));
@@ -64,7 +64,7 @@ fn tools_answer_only_a_fresh_user_turn() {
     let mut body = base();
     body["tools"] = json!([{"name": "get_weather", "input_schema": {"type": "object"}}]);
     assert_eq!(
-        parse(&body).unwrap().plan.reply,
+        parse(&body, &HeaderMap::new()).unwrap().plan.reply,
         Reply::ToolCall {
             name: "get_weather".into()
         }
@@ -76,14 +76,14 @@ fn tools_answer_only_a_fresh_user_turn() {
         {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "t", "content": "sunny"}]}
     ]);
     assert!(matches!(
-        parse(&body).unwrap().plan.reply,
+        parse(&body, &HeaderMap::new()).unwrap().plan.reply,
         Reply::Text { .. }
     ));
 
     body["messages"] = json!([{"role": "user", "content": "again"}]);
     body["tool_choice"] = json!({"type": "none"});
     assert!(matches!(
-        parse(&body).unwrap().plan.reply,
+        parse(&body, &HeaderMap::new()).unwrap().plan.reply,
         Reply::Text { .. }
     ));
 }
@@ -129,7 +129,7 @@ async fn message_has_every_published_field() {
     let state = AppState::new(Config::default());
     let mut request = base();
     request["max_tokens"] = json!(3);
-    let response = Anthropic::answer(parse(&request).unwrap(), &state, false);
+    let response = Anthropic::answer(parse(&request, &HeaderMap::new()).unwrap(), &state, false);
     assert!(response.headers().contains_key("request-id"));
     let bytes = to_bytes(response.into_body(), usize::MAX).await.unwrap();
     let body: Value = serde_json::from_slice(&bytes).unwrap();

@@ -2,6 +2,15 @@
 //! answer as real event-stream frames (encoded with Switchboard's core
 //! encoder), events in the published order with `metadata` *after*
 //! `messageStop`, each payload padded with a `p` member as Bedrock does.
+//!
+//! Blocks: `reasoningContent{reasoningText{text, signature}}` first when
+//! thinking is on (streamed as a `reasoningContent.text` delta, then a
+//! `reasoningContent.signature` delta); then the text, or one `toolUse` per
+//! call (`parallel-tools`: several, each its own block index). Usage:
+//! `inputTokens` excludes `cacheReadInputTokens` (`cached-<n>`);
+//! `outputTokens` includes the reasoning (Bedrock reports no separate
+//! count). `stopReason`: `end_turn`, `max_tokens`, `stop_sequence`,
+//! `tool_use`, or `content_filtered` (`content-filter`).
 
 use std::io;
 
@@ -15,7 +24,7 @@ use switchboard_core::eventstream::{encode, Header, HeaderValue as FrameValue};
 
 use super::{ConverseRequest, REQUEST_ID_HEADER};
 use crate::dispatch::json_response;
-use crate::plan::{pieces, text, Plan, Reply, TOOL_ARGUMENT_PIECES};
+use crate::plan::{pieces, text, Plan, Reply, THINKING_SIGNATURE, THOUGHT, TOOL_ARGUMENT_PIECES};
 
 /// Frames sent before a `midstream-reset` break or a `midstream-exception`:
 /// `messageStart` and the first content frame.
@@ -35,30 +44,59 @@ pub(super) enum Break {
 
 fn stop_reason(plan: &Plan) -> &'static str {
     match plan.reply {
-        Reply::Text {
-            truncated: false, ..
-        } => "end_turn",
+        Reply::ToolCall { .. } => "tool_use",
+        Reply::Text { .. } if plan.filtered => "content_filtered",
         Reply::Text {
             truncated: true, ..
         } => "max_tokens",
-        Reply::ToolCall { .. } => "tool_use",
+        Reply::Text { .. } if plan.stop_sequence.is_some() => "stop_sequence",
+        Reply::Text { .. } => "end_turn",
     }
 }
 
 fn usage(plan: &Plan) -> Value {
-    let (input, output) = (plan.input_tokens, plan.output_tokens());
-    json!({"inputTokens": input, "outputTokens": output, "totalTokens": input + output})
+    let input = plan.uncached_input_tokens();
+    let output = plan.output_tokens() + plan.reasoning_tokens();
+    let mut usage = json!({
+        "inputTokens": input,
+        "outputTokens": output,
+        "totalTokens": plan.input_tokens + output,
+    });
+    if let (true, Some(object)) = (plan.cached_tokens > 0, usage.as_object_mut()) {
+        object.insert("cacheReadInputTokens".to_owned(), json!(plan.cached_tokens));
+        object.insert("cacheWriteInputTokens".to_owned(), json!(0));
+    }
+    usage
+}
+
+/// The id of the `k`-th call of one answer.
+fn call_id(tool_use_id: &str, k: usize) -> String {
+    if k == 0 {
+        tool_use_id.to_owned()
+    } else {
+        format!("{tool_use_id}_{k}")
+    }
 }
 
 /// Non-streaming `Converse` answer.
 pub(super) fn message(request: &ConverseRequest, tool_use_id: &str, request_id: &str) -> Response {
     let plan = &request.plan;
-    let content = match &plan.reply {
-        Reply::Text { words, .. } => json!([{"text": text(words)}]),
-        Reply::ToolCall { name } => json!([{
-            "toolUse": {"toolUseId": tool_use_id, "name": name, "input": {"mock": true}}
-        }]),
-    };
+    let mut content = Vec::new();
+    if plan.reasoning {
+        content.push(json!({"reasoningContent": {"reasoningText": {
+            "text": THOUGHT, "signature": THINKING_SIGNATURE,
+        }}}));
+    }
+    match &plan.reply {
+        Reply::Text { words, .. } => content.push(json!({"text": text(words)})),
+        Reply::ToolCall { .. } => {
+            for (k, name) in plan.calls().into_iter().enumerate() {
+                content.push(json!({"toolUse": {
+                    "toolUseId": call_id(tool_use_id, k), "name": name, "input": {"mock": true},
+                }}));
+            }
+        }
+    }
     let body = json!({
         "output": {"message": {"role": "assistant", "content": content}},
         "stopReason": stop_reason(plan),
@@ -114,50 +152,78 @@ pub(crate) fn exception(kind: &str, message: &str) -> Vec<u8> {
 /// The frames of a whole `ConverseStream` answer.
 fn frames(plan: &Plan, tool_use_id: &str) -> Vec<Vec<u8>> {
     let mut out = vec![event("messageStart", json!({"role": "assistant"}), 0)];
+    let mut index = 0;
+    let push = |out: &mut Vec<Vec<u8>>, kind: &str, payload: Value| {
+        let n = out.len();
+        out.push(event(kind, payload, n));
+    };
+    if plan.reasoning {
+        for delta in [
+            json!({"text": THOUGHT}),
+            json!({"signature": THINKING_SIGNATURE}),
+        ] {
+            push(
+                &mut out,
+                "contentBlockDelta",
+                json!({"contentBlockIndex": index, "delta": {"reasoningContent": delta}}),
+            );
+        }
+        push(
+            &mut out,
+            "contentBlockStop",
+            json!({"contentBlockIndex": index}),
+        );
+        index += 1;
+    }
     match &plan.reply {
         Reply::Text { words, .. } => {
             for piece in pieces(words) {
-                let n = out.len();
-                out.push(event(
+                push(
+                    &mut out,
                     "contentBlockDelta",
-                    json!({"contentBlockIndex": 0, "delta": {"text": piece}}),
-                    n,
-                ));
+                    json!({"contentBlockIndex": index, "delta": {"text": piece}}),
+                );
             }
+            push(
+                &mut out,
+                "contentBlockStop",
+                json!({"contentBlockIndex": index}),
+            );
         }
-        Reply::ToolCall { name } => {
-            out.push(event(
-                "contentBlockStart",
-                json!({"contentBlockIndex": 0,
-                       "start": {"toolUse": {"toolUseId": tool_use_id, "name": name}}}),
-                1,
-            ));
-            for piece in TOOL_ARGUMENT_PIECES {
-                let n = out.len();
-                out.push(event(
-                    "contentBlockDelta",
-                    json!({"contentBlockIndex": 0, "delta": {"toolUse": {"input": piece}}}),
-                    n,
-                ));
+        Reply::ToolCall { .. } => {
+            for (k, name) in plan.calls().into_iter().enumerate() {
+                push(
+                    &mut out,
+                    "contentBlockStart",
+                    json!({"contentBlockIndex": index,
+                           "start": {"toolUse": {"toolUseId": call_id(tool_use_id, k), "name": name}}}),
+                );
+                for piece in TOOL_ARGUMENT_PIECES {
+                    push(
+                        &mut out,
+                        "contentBlockDelta",
+                        json!({"contentBlockIndex": index, "delta": {"toolUse": {"input": piece}}}),
+                    );
+                }
+                push(
+                    &mut out,
+                    "contentBlockStop",
+                    json!({"contentBlockIndex": index}),
+                );
+                index += 1;
             }
         }
     }
-    let n = out.len();
-    out.push(event(
-        "contentBlockStop",
-        json!({"contentBlockIndex": 0}),
-        n,
-    ));
-    out.push(event(
+    push(
+        &mut out,
         "messageStop",
         json!({"stopReason": stop_reason(plan)}),
-        n + 1,
-    ));
-    out.push(event(
+    );
+    push(
+        &mut out,
         "metadata",
         json!({"usage": usage(plan), "metrics": {"latencyMs": LATENCY_MS}}),
-        n + 2,
-    ));
+    );
     out
 }
 

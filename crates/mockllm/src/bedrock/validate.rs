@@ -2,7 +2,8 @@
 //! are known: the body shape, roles that start with `user` and alternate,
 //! non-blank text, known content blocks, `toolConfig` whenever history holds
 //! `toolUse`/`toolResult` blocks (pitfall 16), and tool results that answer
-//! exactly the previous assistant turn's `toolUse` ids (pitfall 1).
+//! exactly the previous assistant turn's `toolUse` ids (pitfall 1). Thinking
+//! and `outputConfig` are checked in [`super::reasoning`].
 
 use std::collections::BTreeSet;
 
@@ -12,11 +13,12 @@ use crate::dispatch::ApiError;
 
 /// Top-level members Converse accepts; anything else is refused (a `model` in
 /// the body, say, would be a translator bug).
-const KNOWN_MEMBERS: [&str; 10] = [
+const KNOWN_MEMBERS: [&str; 11] = [
     "messages",
     "system",
     "inferenceConfig",
     "toolConfig",
+    "outputConfig",
     "guardrailConfig",
     "additionalModelRequestFields",
     "additionalModelResponseFieldPaths",
@@ -49,6 +51,12 @@ pub(super) struct Checked {
     pub max_tokens: Option<u64>,
     /// The first declared tool, when the last turn is a user text turn.
     pub tool: Option<String>,
+    /// Every declared tool, in order.
+    pub declared: Vec<String>,
+    /// `inferenceConfig.stopSequences`.
+    pub stops: Vec<String>,
+    /// Claude's extended thinking is on.
+    pub thinking: bool,
     /// Words of the system prompt, texts and tool results.
     pub input_tokens: u64,
 }
@@ -151,6 +159,19 @@ pub(super) fn check(body: &Value) -> Result<Checked, ApiError> {
             ));
         }
     }
+    super::reasoning::check_output_config(object.get("outputConfig"))?;
+    let thinking = super::reasoning::check_thinking(object, max_tokens, messages)?;
+    let stops = object
+        .get("inferenceConfig")
+        .and_then(|c| c.get("stopSequences"))
+        .and_then(Value::as_array)
+        .map(|list| {
+            list.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
     let last_is_user_text = messages.last().is_some_and(|m| {
         m.get("role").and_then(Value::as_str) == Some("user")
             && m.get("content")
@@ -160,11 +181,13 @@ pub(super) fn check(body: &Value) -> Result<Checked, ApiError> {
                         && !blocks.iter().any(|b| b.get("toolResult").is_some())
                 })
     });
+    let declared = tools.unwrap_or_default();
     Ok(Checked {
         max_tokens,
-        tool: tools
-            .and_then(|t| t.into_iter().next())
-            .filter(|_| last_is_user_text),
+        tool: declared.first().filter(|_| last_is_user_text).cloned(),
+        declared,
+        stops,
+        thinking,
         input_tokens: words,
     })
 }

@@ -1,4 +1,11 @@
 //! OpenAI success bodies: `chat.completion` and the `chat.completion.chunk` stream.
+//!
+//! Reasoning is never shown (as OpenAI does): it only counts, inside
+//! `completion_tokens` and as `completion_tokens_details.reasoning_tokens`.
+//! Cache reads are `prompt_tokens_details.cached_tokens`, part of
+//! `prompt_tokens`. Parallel calls are several `tool_calls` with indexes
+//! 0, 1, …, each streamed as a first fragment (id, type, name) and then its
+//! argument pieces.
 
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -23,16 +30,27 @@ pub(super) fn completion(request: &ChatRequest, id: &str, request_id: &str) -> R
             "content": text(words),
             "refusal": null,
         }),
-        Reply::ToolCall { name } => json!({
-            "role": "assistant",
-            "content": null,
-            "refusal": null,
-            "tool_calls": [{
-                "id": tool_call_id(id),
-                "type": "function",
-                "function": {"name": name, "arguments": TOOL_ARGUMENTS},
-            }],
-        }),
+        Reply::ToolCall { .. } => {
+            let calls: Vec<Value> = request
+                .plan
+                .calls()
+                .into_iter()
+                .enumerate()
+                .map(|(k, name)| {
+                    json!({
+                        "id": tool_call_id(id, k),
+                        "type": "function",
+                        "function": {"name": name, "arguments": TOOL_ARGUMENTS},
+                    })
+                })
+                .collect();
+            json!({
+                "role": "assistant",
+                "content": null,
+                "refusal": null,
+                "tool_calls": calls,
+            })
+        }
     };
     let body = json!({
         "id": id,
@@ -72,25 +90,28 @@ pub(super) fn stream(
                 events.push(chunk.delta(json!({"content": piece}), None));
             }
         }
-        Reply::ToolCall { name } => {
-            events.push(chunk.delta(
-                json!({
-                    "role": "assistant",
-                    "content": null,
+        Reply::ToolCall { .. } => {
+            for (k, name) in request.plan.calls().into_iter().enumerate() {
+                let mut first = json!({
                     "tool_calls": [{
-                        "index": 0,
-                        "id": tool_call_id(id),
+                        "index": k,
+                        "id": tool_call_id(id, k),
                         "type": "function",
                         "function": {"name": name, "arguments": ""},
                     }],
-                }),
-                None,
-            ));
-            for piece in TOOL_ARGUMENT_PIECES {
-                events.push(chunk.delta(
-                    json!({"tool_calls": [{"index": 0, "function": {"arguments": piece}}]}),
-                    None,
-                ));
+                });
+                // The role comes with the first call, as OpenAI sends it.
+                if let (0, Some(object)) = (k, first.as_object_mut()) {
+                    object.insert("role".to_owned(), json!("assistant"));
+                    object.insert("content".to_owned(), Value::Null);
+                }
+                events.push(chunk.delta(first, None));
+                for piece in TOOL_ARGUMENT_PIECES {
+                    events.push(chunk.delta(
+                        json!({"tool_calls": [{"index": k, "function": {"arguments": piece}}]}),
+                        None,
+                    ));
+                }
             }
         }
     }
@@ -145,6 +166,7 @@ impl Chunker<'_> {
 
 fn finish_reason(plan: &Plan) -> &'static str {
     match plan.reply {
+        Reply::Text { .. } if plan.filtered => "content_filter",
         Reply::Text {
             truncated: false, ..
         } => "stop",
@@ -155,24 +177,29 @@ fn finish_reason(plan: &Plan) -> &'static str {
     }
 }
 
-/// `call_…` derived from the completion id, so one response has one stable call id.
-fn tool_call_id(completion_id: &str) -> String {
+/// `call_…` derived from the completion id, so one response has stable call
+/// ids; the first call is `call_<n>`, the next ones `call_<n>_<k>`.
+fn tool_call_id(completion_id: &str, k: usize) -> String {
     let suffix = completion_id
         .strip_prefix("chatcmpl-")
         .unwrap_or(completion_id);
-    format!("call_{suffix}")
+    if k == 0 {
+        format!("call_{suffix}")
+    } else {
+        format!("call_{suffix}_{k}")
+    }
 }
 
 pub(super) fn usage(plan: &Plan) -> Value {
     let prompt = plan.input_tokens;
-    let completion = plan.output_tokens();
+    let completion = plan.output_tokens() + plan.reasoning_tokens();
     json!({
         "prompt_tokens": prompt,
         "completion_tokens": completion,
         "total_tokens": prompt + completion,
-        "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
+        "prompt_tokens_details": {"cached_tokens": plan.cached_tokens, "audio_tokens": 0},
         "completion_tokens_details": {
-            "reasoning_tokens": 0,
+            "reasoning_tokens": plan.reasoning_tokens(),
             "audio_tokens": 0,
             "accepted_prediction_tokens": 0,
             "rejected_prediction_tokens": 0,

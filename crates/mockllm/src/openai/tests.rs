@@ -16,7 +16,7 @@ async fn body_of(response: Response) -> Value {
 
 #[test]
 fn parses_a_minimal_request() {
-    let request = parse(&base()).unwrap();
+    let request = parse(&base(), &HeaderMap::new()).unwrap();
     assert_eq!(request.model, "gpt-4o");
     assert!(!request.stream);
     assert!(!request.include_usage);
@@ -44,7 +44,7 @@ fn rejects_bad_requests_with_param() {
         ),
     ];
     for (body, param) in cases {
-        let error = parse(&body).unwrap_err();
+        let error = parse(&body, &HeaderMap::new()).unwrap_err();
         assert_eq!(error.kind, ErrorKind::InvalidRequest, "{body}");
         assert_eq!(error.param.as_deref(), param, "{body}");
     }
@@ -55,7 +55,7 @@ fn max_completion_tokens_wins_over_max_tokens() {
     let mut body = base();
     body["max_tokens"] = json!(100);
     body["max_completion_tokens"] = json!(3);
-    let request = parse(&body).unwrap();
+    let request = parse(&body, &HeaderMap::new()).unwrap();
     assert!(
         matches!(request.plan.reply, Reply::Text { truncated: true, ref words } if words.len() == 3)
     );
@@ -68,14 +68,14 @@ fn tools_answer_only_a_user_turn() {
     let mut body = base();
     body["tools"] = tools.clone();
     assert_eq!(
-        parse(&body).unwrap().plan.reply,
+        parse(&body, &HeaderMap::new()).unwrap().plan.reply,
         Reply::ToolCall {
             name: "get_weather".into()
         }
     );
     body["tool_choice"] = json!("none");
     assert!(matches!(
-        parse(&body).unwrap().plan.reply,
+        parse(&body, &HeaderMap::new()).unwrap().plan.reply,
         Reply::Text { .. }
     ));
 
@@ -89,7 +89,7 @@ fn tools_answer_only_a_user_turn() {
         ]
     });
     assert!(matches!(
-        parse(&after_tool).unwrap().plan.reply,
+        parse(&after_tool, &HeaderMap::new()).unwrap().plan.reply,
         Reply::Text { .. }
     ));
 }
@@ -142,7 +142,7 @@ fn authorization_checks_the_bearer_key() {
 #[tokio::test]
 async fn completion_has_every_published_field() {
     let state = AppState::new(Config::default());
-    let request = parse(&base()).unwrap();
+    let request = parse(&base(), &HeaderMap::new()).unwrap();
     let body = body_of(OpenAi::answer(request, &state, false)).await;
     assert!(body["id"].as_str().unwrap().starts_with("chatcmpl-"));
     assert!(body["created"].as_u64().unwrap() > 1_600_000_000);
@@ -172,7 +172,12 @@ async fn tool_call_completion() {
     let state = AppState::new(Config::default());
     let mut body = base();
     body["tools"] = json!([{"type": "function", "function": {"name": "lookup"}}]);
-    let body = body_of(OpenAi::answer(parse(&body).unwrap(), &state, false)).await;
+    let body = body_of(OpenAi::answer(
+        parse(&body, &HeaderMap::new()).unwrap(),
+        &state,
+        false,
+    ))
+    .await;
     let choice = &body["choices"][0];
     assert_eq!(choice["finish_reason"], "tool_calls");
     assert_eq!(choice["message"]["content"], Value::Null);

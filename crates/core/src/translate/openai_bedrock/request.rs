@@ -11,20 +11,18 @@ use super::client::ChatRequest;
 use super::messages;
 use crate::error::GatewayError;
 use crate::schema::bedrock::{
-    AdditionalFields, ConverseRequest, InferenceConfig, InputSchema, Thinking, Tool,
-    ToolChoice as BedrockToolChoice, ToolConfig, ToolSpec,
+    AdditionalFields, ContentBlock, ConverseRequest, InferenceConfig, InputSchema,
+    JsonSchemaDefinition, Message, OutputConfig, OutputFormat, OutputStructure, Role, Thinking,
+    Tool, ToolChoice as BedrockToolChoice, ToolConfig, ToolSpec,
 };
 use crate::schema::openai::{Stop, ToolChoice};
+use crate::translate::openai_anthropic::thinking;
 use crate::translate::TargetModel;
 
 /// Schema of a stub tool, and of a function declared without `parameters`.
 const EMPTY_SCHEMA: &str = r#"{"type":"object","properties":{}}"#;
 /// Bedrock's limit on tool names (pattern `[a-zA-Z0-9_-]+`).
 const MAX_TOOL_NAME_CHARS: usize = 64;
-/// Anthropic's smallest thinking budget.
-const MIN_THINKING_BUDGET: u64 = 1024;
-/// Output room above the thinking budget when the client set no cap.
-const ANSWER_ROOM: u64 = 4096;
 
 fn unsupported(param: &str) -> GatewayError {
     GatewayError::unsupported_parameter(
@@ -75,21 +73,86 @@ pub(super) fn build<'r>(
         ));
     }
     let tool_config = tool_config(req, &converted.history_tools, converted.has_tool_blocks)?;
-    let (inference_config, additional) = inference(req, target)?;
+    let forces_tool = tool_config.as_ref().is_some_and(|c| {
+        matches!(
+            c.tool_choice,
+            Some(BedrockToolChoice::Any {} | BedrockToolChoice::Tool { .. })
+        )
+    });
+    let (inference_config, additional) =
+        inference(req, target, forces_tool, in_tool_loop(&converted.messages))?;
     Ok(ConverseRequest {
         messages: converted.messages,
         system: converted.system,
         inference_config,
         tool_config,
         additional_model_request_fields: additional,
+        output_config: output_config(req)?,
     })
+}
+
+/// The final assistant turn holds tool calls: the request continues a tool
+/// loop (see `openai_anthropic::thinking` for what that means for thinking).
+fn in_tool_loop(messages: &[Message<'_>]) -> bool {
+    messages
+        .iter()
+        .rev()
+        .find(|m| m.role == Role::Assistant)
+        .is_some_and(|m| {
+            m.content
+                .iter()
+                .any(|b| matches!(b, ContentBlock::ToolUse(_)))
+        })
+}
+
+/// `response_format: json_schema` → `outputConfig.textFormat` (the schema
+/// sent as a string, Bedrock's type for it); `json_object` has no Converse
+/// equivalent.
+fn output_config<'r>(req: &'r ChatRequest<'_>) -> Result<Option<OutputConfig<'r>>, GatewayError> {
+    let Some(format) = &req.response_format else {
+        return Ok(None);
+    };
+    match format.kind.as_ref() {
+        "text" => Ok(None),
+        "json_schema" => {
+            let definition = format.json_schema.as_ref();
+            let schema = definition
+                .and_then(|s| s.schema)
+                .filter(|s| s.get().starts_with('{'))
+                .ok_or_else(|| {
+                    GatewayError::invalid_field(
+                        "response_format.json_schema.schema",
+                        "A json_schema response format needs a JSON Schema object in \
+                         json_schema.schema.",
+                    )
+                })?;
+            Ok(Some(OutputConfig {
+                text_format: OutputFormat {
+                    kind: "json_schema",
+                    structure: OutputStructure::JsonSchema(JsonSchemaDefinition {
+                        schema: schema.get(),
+                        name: definition.and_then(|d| d.name.as_deref()),
+                        description: definition
+                            .and_then(|d| d.description.as_deref())
+                            .filter(|d| !d.is_empty()),
+                    }),
+                },
+            }))
+        }
+        "json_object" => Err(GatewayError::unsupported_parameter(
+            "response_format",
+            "response_format 'json_object' is not supported for this model; use 'json_schema' \
+             with a schema, or remove it.",
+        )),
+        _ => Err(unsupported("response_format")),
+    }
 }
 
 /// Parameters Bedrock cannot honour (see the module doc of [`super`]).
 fn refuse_unsupported(req: &ChatRequest<'_>) -> Result<(), GatewayError> {
     let nonzero = |v: Option<f64>| v.is_some_and(|x| x != 0.0);
     let has_tools = req.tools.as_ref().is_some_and(|t| !t.is_empty());
-    let checks: [(&str, bool); 13] = [
+    let checks: [(&str, bool); 12] = [
         ("n", req.n.is_some_and(|n| n > 1)),
         ("logprobs", req.logprobs == Some(true)),
         ("top_logprobs", req.top_logprobs.is_some_and(|k| k > 0)),
@@ -103,12 +166,6 @@ fn refuse_unsupported(req: &ChatRequest<'_>) -> Result<(), GatewayError> {
                     .filter(|b| !b.is_ascii_whitespace())
                     .eq(*b"{}")
             }),
-        ),
-        (
-            "response_format",
-            req.response_format
-                .as_ref()
-                .is_some_and(|f| f.kind != "text"),
         ),
         (
             "modalities",
@@ -147,46 +204,35 @@ fn requested_max_tokens(req: &ChatRequest<'_>) -> Result<Option<u64>, GatewayErr
     Ok(requested)
 }
 
-/// `inferenceConfig` (omitted when empty) and the thinking fields.
+/// `inferenceConfig` (omitted when empty) and the thinking fields
+/// (rules in `openai_anthropic::thinking`).
 fn inference<'r>(
     req: &'r ChatRequest<'_>,
     target: &TargetModel<'_>,
+    forces_tool: bool,
+    in_tool_loop: bool,
 ) -> Result<(Option<InferenceConfig<'r>>, Option<AdditionalFields>), GatewayError> {
     let requested = requested_max_tokens(req)?;
-    let mut max_tokens = requested
-        .or((target.default_max_tokens > 0).then_some(u64::from(target.default_max_tokens)));
-    let budget = thinking_budget(req, target.upstream_model)?;
-    let additional = match budget {
+    let default = (target.default_max_tokens > 0).then_some(u64::from(target.default_max_tokens));
+    let mut max_tokens = requested.or(default);
+    let additional = match thinking_budget(req, target.upstream_model)? {
         None => None,
         Some(budget) => {
-            let budget = match (requested, max_tokens) {
-                // The client's own cap must leave room for an answer.
-                (Some(cap), _) if cap <= budget => {
-                    let reduced = cap.saturating_sub(1);
-                    if reduced < MIN_THINKING_BUDGET {
-                        return Err(GatewayError::invalid_field(
-                            "reasoning_effort",
-                            "Reasoning needs an output limit above 1024 tokens; raise \
-                             max_completion_tokens or lower reasoning_effort.",
-                        ));
-                    }
-                    reduced
-                }
-                (Some(_), _) => budget,
-                // A configured default that is too small is raised.
-                (None, cap) => {
-                    if cap.is_none_or(|c| c <= budget) {
-                        max_tokens = Some(budget.saturating_add(ANSWER_ROOM));
-                    }
-                    budget
-                }
-            };
-            Some(AdditionalFields {
-                thinking: Thinking {
-                    kind: "enabled",
-                    budget_tokens: budget,
-                },
-            })
+            thinking::check_compatible(req.temperature, req.top_p, forces_tool)?;
+            let (budget, cap) = thinking::fit(budget, requested, default)?;
+            if in_tool_loop {
+                // The signed reasoning block of this tool turn cannot be sent
+                // back: this step runs without thinking.
+                None
+            } else {
+                max_tokens = Some(cap);
+                Some(AdditionalFields {
+                    thinking: Thinking {
+                        kind: "enabled",
+                        budget_tokens: budget,
+                    },
+                })
+            }
         }
     };
     let config = InferenceConfig {
@@ -205,20 +251,8 @@ fn inference<'r>(
 /// Anthropic's thinking budget for `reasoning_effort` on an Anthropic model;
 /// `none`/`minimal` mean no thinking; other models refuse other values.
 fn thinking_budget(req: &ChatRequest<'_>, model_id: &str) -> Result<Option<u64>, GatewayError> {
-    let Some(effort) = req.reasoning_effort.as_deref() else {
+    let Some(budget) = thinking::budget(req.reasoning_effort.as_deref())? else {
         return Ok(None);
-    };
-    let budget = match effort {
-        "none" | "minimal" => return Ok(None),
-        "low" => MIN_THINKING_BUDGET,
-        "medium" => 4096,
-        "high" | "xhigh" => 16_384,
-        _ => {
-            return Err(GatewayError::invalid_field(
-                "reasoning_effort",
-                "reasoning_effort must be none, minimal, low, medium, high or xhigh.",
-            ))
-        }
     };
     let lower = model_id.to_ascii_lowercase();
     if lower.contains("anthropic.") || lower.contains("claude") {
