@@ -7,12 +7,16 @@
 //! cluster header can only be written while request headers are still paused.
 
 use std::rc::Rc;
+use std::sync::Arc;
 
 use proxy_wasm::traits::{Context, HttpContext};
 use proxy_wasm::types::{Action, BufferType, MapType};
-use switchboard_core::accounting::UsageRecord;
+use switchboard_core::access::{self, Role};
+use switchboard_core::accounting::{self, UsageRecord};
 use switchboard_core::config::Config;
+use switchboard_core::config::ModelRoute;
 use switchboard_core::error::GatewayError;
+use switchboard_core::select::LiveStats;
 use switchboard_core::translate::{
     anthropic_in, stream_translator, ProviderSchema, StreamContext, StreamTranslator,
 };
@@ -61,6 +65,7 @@ struct RouteExplanation {
 struct Admitted {
     key_id: String,
     team: Option<String>,
+    role: Option<Arc<Role>>,
     model_requested: String,
     stream: bool,
     include_usage: bool,
@@ -91,7 +96,13 @@ pub struct PolicyFilter {
     decision: Option<RouteExplanation>,
     /// The routing-table model the request went to (health is kept per model).
     routed_model: Option<String>,
+    /// An automatic route's ranked failover chain (routing-table names).
+    ranked_models: Vec<String>,
+    /// The routing-table model whose endpoint answered (from the translate filter).
+    answering_model: Option<String>,
     started_ms: u64,
+    /// Time to the response headers (the model's live latency signal).
+    first_byte_ms: Option<u64>,
     /// The client speaks Anthropic Messages (`/v1/messages`): errors and
     /// answers go back in that shape.
     anthropic_client: bool,
@@ -141,7 +152,10 @@ impl PolicyFilter {
             embeddings: false,
             decision: None,
             routed_model: None,
+            ranked_models: Vec::new(),
+            answering_model: None,
             started_ms: 0,
+            first_byte_ms: None,
             anthropic_client: false,
             translate_answer: false,
             recorded: false,
@@ -195,16 +209,21 @@ impl PolicyFilter {
         let now = host::now_ms();
         let cooling =
             |key: &str| cooldown::remaining_ms(host::shared_data(key).as_deref(), now).is_some();
+        let role = self.admitted.as_ref().and_then(|a| a.role.clone());
+        let role = role.as_deref();
+        let mut ranked_cluster = None;
         let target = match config.auto_route(&head.model) {
             Some(auto) if !self.embeddings => {
-                let decision = select::select(config, auto, body, |m| {
-                    m.chain
-                        .first()
-                        .is_some_and(|step| cooling(&step.cooldown_key))
-                        || host::shared_data(&health::key(&m.name))
-                            .and_then(|v| health::Health::decode(&v))
-                            .is_some_and(|h| !h.is_healthy(now))
-                })?;
+                let decision =
+                    select::select(config, auto, body, &|m| access::refusal(role, m), |m| {
+                        live_stats(m, now, &cooling)
+                    })?;
+                if auto.failover_depth > 1 && decision.ranked.len() > 1 {
+                    let chain = decision.ranked.iter().take(auto.failover_depth);
+                    let clusters: Vec<&str> = chain.clone().map(|m| m.cluster.as_str()).collect();
+                    ranked_cluster = Some(select::ranked_cluster_name(&clusters));
+                    self.ranked_models = chain.map(|m| m.name.clone()).collect();
+                }
                 self.decision = Some(RouteExplanation {
                     task: decision.task.as_str(),
                     policy: decision.policy.as_str(),
@@ -212,10 +231,17 @@ impl PolicyFilter {
                 });
                 decision.model
             }
-            _ => route::resolve(config, &head.model)?,
+            _ => {
+                let target = route::resolve(config, &head.model)?;
+                access::check(role, target)?;
+                target
+            }
         };
         self.routed_model = Some(target.name.clone());
-        let cluster = route::pick_cluster(target, cooling);
+        let cluster = match ranked_cluster.as_deref() {
+            Some(ranked) => ranked,
+            None => route::pick_cluster(target, cooling),
+        };
         if !host::set_header(MapType::HttpRequestHeaders, route::CLUSTER_HEADER, cluster) {
             return Err(GatewayError::internal(
                 "route_failed",
@@ -227,6 +253,13 @@ impl PolicyFilter {
             upstream::DEFAULT_MAX_TOKENS_HEADER,
             &target.default_max_tokens.to_string(),
         );
+        if let Some(ms) = target.per_try_timeout_ms {
+            host::set_header(
+                MapType::HttpRequestHeaders,
+                upstream::PER_TRY_TIMEOUT_HEADER,
+                &ms.to_string(),
+            );
+        }
         host::clear_route_cache();
         if let Some(a) = self.admitted.as_mut() {
             a.model_requested = head.model;
@@ -242,22 +275,36 @@ impl PolicyFilter {
         self.record_usage(body.and_then(usage::from_openai_body));
     }
 
-    /// Fold this request's outcome into its model's shared health record
-    /// (compare-and-swap: workers update the same record concurrently).
+    /// Fold this request's outcome into the health of the models it reached:
+    /// the answering model gets the outcome; on a ranked chain, the models
+    /// ranked before it were tried and failed.
     fn update_health(&self) {
-        let Some(model) = self.routed_model.as_deref() else {
+        let Some(routed) = self.routed_model.as_deref() else {
             return;
         };
+        let answering = self.answering_model.as_deref().unwrap_or(routed);
+        let failed = health::is_failure(self.status);
+        for tried in self
+            .ranked_models
+            .iter()
+            .take_while(|m| m.as_str() != answering)
+        {
+            self.record_health(tried, true, None);
+        }
+        self.record_health(answering, failed, self.first_byte_ms.filter(|_| !failed));
+    }
+
+    /// One outcome into `model`'s shared record (compare-and-swap: workers
+    /// update the same record concurrently).
+    fn record_health(&self, model: &str, failed: bool, first_byte_ms: Option<u64>) {
         let key = health::key(model);
         let now = host::now_ms();
-        let failed = health::is_failure(self.status);
-        let latency = now.saturating_sub(self.started_ms);
         for _ in 0..3 {
             let (value, cas) = host::shared_data_with_cas(&key);
             let current = value
                 .and_then(|v| health::Health::decode(&v))
                 .unwrap_or_default();
-            let next = current.record(now, failed, latency);
+            let next = current.record(now, failed, first_byte_ms);
             if host::set_shared_data_if(&key, &next.encode(), cas) {
                 return;
             }
@@ -325,6 +372,24 @@ impl PolicyFilter {
     }
 }
 
+/// What the data plane knows about `model` now: cooling down after a
+/// provider's `Retry-After`, its error rate and its time to first byte.
+fn live_stats(model: &ModelRoute, now: u64, cooling: &dyn Fn(&str) -> bool) -> LiveStats {
+    let record =
+        host::shared_data(&health::key(&model.name)).and_then(|v| health::Health::decode(&v));
+    let cooling_now = model
+        .chain
+        .first()
+        .is_some_and(|step| cooling(&step.cooldown_key));
+    LiveStats {
+        unavailable: cooling_now || record.is_some_and(|h| !h.is_healthy(now)),
+        error_rate: record.map_or(0.0, |h| h.error_score(now)),
+        ttfb_ms: record
+            .filter(|h| h.latency_ewma_ms > 0.0)
+            .map(|h| h.latency_ewma_ms),
+    }
+}
+
 impl Context for PolicyFilter {}
 
 impl HttpContext for PolicyFilter {
@@ -342,6 +407,9 @@ impl HttpContext for PolicyFilter {
             upstream::DEFAULT_MAX_TOKENS_HEADER,
         );
         host::remove_header(MapType::HttpRequestHeaders, upstream::OPERATION_HEADER);
+        for name in upstream::ROUTER_CONTROL_HEADERS {
+            host::remove_header(MapType::HttpRequestHeaders, name);
+        }
         self.request_id =
             host::header(MapType::HttpRequestHeaders, "x-request-id").unwrap_or_default();
         self.started_ms = host::now_ms();
@@ -367,9 +435,11 @@ impl HttpContext for PolicyFilter {
             Err(e) => return self.reject(&e),
         };
         match endpoint {
-            Endpoint::ListModels => return self.answer(&route::models_list_json(&config)),
+            Endpoint::ListModels => {
+                return self.answer(&route::models_list_json(&config, key.role.as_deref()))
+            }
             Endpoint::GetModel(id) => {
-                return match route::model_json(&config, id) {
+                return match route::model_json(&config, id, key.role.as_deref()) {
                     Ok(body) => self.answer(&body),
                     Err(e) => self.reject(&e),
                 }
@@ -380,6 +450,7 @@ impl HttpContext for PolicyFilter {
         self.admitted = Some(Admitted {
             key_id: key.id.clone(),
             team: key.team.clone(),
+            role: key.role.clone(),
             model_requested: String::new(),
             stream: false,
             include_usage: false,
@@ -447,8 +518,12 @@ impl HttpContext for PolicyFilter {
         self.status = host::header(MapType::HttpResponseHeaders, ":status")
             .and_then(|s| s.parse().ok())
             .unwrap_or(0);
+        self.first_byte_ms = Some(host::now_ms().saturating_sub(self.started_ms));
         self.served_model = host::header(MapType::HttpResponseHeaders, "x-switchboard-model");
         self.provider = host::header(MapType::HttpResponseHeaders, "x-switchboard-provider");
+        self.answering_model =
+            host::header(MapType::HttpResponseHeaders, upstream::ROUTE_MODEL_HEADER);
+        host::remove_header(MapType::HttpResponseHeaders, upstream::ROUTE_MODEL_HEADER);
         self.attempts = host::header(MapType::HttpResponseHeaders, "x-envoy-attempt-count")
             .and_then(|s| s.parse().ok())
             .unwrap_or(1);
@@ -525,6 +600,11 @@ impl HttpContext for PolicyFilter {
                 host::replace_body(BufferType::HttpResponseBody, body_size, &out);
             }
             if end_of_stream {
+                if watcher.answer_complete() == Some(false) {
+                    // Cut short or ended by an error event after a 200:
+                    // a failed request (not billed, counts against health).
+                    self.status = accounting::STREAM_FAILED;
+                }
                 self.record_usage(watcher.usage());
             } else {
                 self.stream = Some(watcher);
@@ -563,8 +643,17 @@ impl HttpContext for PolicyFilter {
     }
 
     fn on_log(&mut self) {
-        // A stream that ended early (reset, no upstream) is still accounted,
-        // with whatever usage the provider had reported by then.
+        // A stream still open here was reset: by the provider (or a timeout)
+        // → a failed request; by the client → recorded as client-closed.
+        if self.stream.is_some() && !self.recorded {
+            let details =
+                host::property_string(vec!["response", "code_details"]).unwrap_or_default();
+            self.status = if details.contains("upstream") {
+                accounting::STREAM_FAILED
+            } else {
+                accounting::CLIENT_CLOSED
+            };
+        }
         let usage = self.stream.as_ref().and_then(|w| w.usage());
         self.record_usage(usage);
     }

@@ -13,7 +13,8 @@ use proxy_wasm::types::{Action, BufferType, MapType};
 use switchboard_core::config::{Config, Provider};
 use switchboard_core::error::GatewayError;
 use switchboard_core::translate::{
-    self, stream_translator, ProviderSchema, StreamContext, StreamTranslator, TargetModel,
+    self, openai_compat, EmbeddingsContext, ProviderSchema, StreamContext, StreamTranslator,
+    TargetModel,
 };
 use switchboard_core::upstream::{
     self, EndpointTarget, DEFAULT_MAX_TOKENS_HEADER, METADATA_NAMESPACE,
@@ -39,6 +40,8 @@ pub struct TranslateFilter {
     stream: Option<Box<dyn StreamTranslator>>,
     /// The client called `/v1/embeddings` (set by the policy role).
     embeddings: bool,
+    /// What the embeddings answer's translation needs from the request.
+    embeddings_context: EmbeddingsContext,
 }
 
 fn endpoint_metadata(field: &str) -> Option<String> {
@@ -65,6 +68,7 @@ impl TranslateFilter {
             streaming: false,
             stream: None,
             embeddings: false,
+            embeddings_context: EmbeddingsContext::default(),
         }
     }
 
@@ -248,9 +252,21 @@ impl HttpContext for TranslateFilter {
             default_max_tokens: self.default_max_tokens,
         };
         let translated = if self.embeddings {
-            translate::translate_embeddings_request(provider.schema, &body, &model)
+            translate::translate_embeddings_request(provider.schema, &body, &model).map(
+                |(upstream, context)| {
+                    self.embeddings_context = context;
+                    upstream
+                },
+            )
         } else {
-            translate::translate_request(provider.schema, &body, &model)
+            // OpenAI-compatible vendors get their dialect rules.
+            openai_compat::translate_request(
+                provider.schema,
+                provider.vendor,
+                provider.drop_unsupported,
+                &body,
+                &model,
+            )
         };
         match translated {
             Ok(upstream) => {
@@ -287,6 +303,13 @@ impl HttpContext for TranslateFilter {
             "x-switchboard-provider",
             &target.provider,
         );
+        if let Some(route_model) = endpoint_metadata("route_model") {
+            host::set_header(
+                MapType::HttpResponseHeaders,
+                upstream::ROUTE_MODEL_HEADER,
+                &route_model,
+            );
+        }
         self.response_status = host::header(MapType::HttpResponseHeaders, ":status")
             .and_then(|s| s.parse().ok())
             .unwrap_or(502);
@@ -294,12 +317,19 @@ impl HttpContext for TranslateFilter {
             self.start_cooldown();
         }
         let ok = (200..300).contains(&self.response_status);
-        let foreign = provider.schema != ProviderSchema::Openai;
+        // Answers are rewritten for foreign schemas and for OpenAI-compatible
+        // vendors that deviate (embeddings answers never need the latter).
+        let foreign = if self.embeddings {
+            provider.schema != ProviderSchema::Openai
+        } else {
+            openai_compat::translates_answer(provider.schema, provider.vendor)
+        };
         if ok && self.streaming && foreign {
             // Always emit the usage chunk: the policy filter counts it and
             // drops it when the client did not ask for it.
-            self.stream = Some(stream_translator(
+            self.stream = Some(openai_compat::stream_translator(
                 provider.schema,
+                provider.vendor,
                 StreamContext {
                     served_as: target.served_as.clone(),
                     created: host::now_ms() / 1000,
@@ -348,13 +378,24 @@ impl HttpContext for TranslateFilter {
         };
         let body = host::body(BufferType::HttpResponseBody, body_size);
         if (200..300).contains(&self.response_status) {
-            let created = host::now_ms() / 1000;
-            match translate::translate_response_at(
-                provider.schema,
-                &body,
-                &target.served_as,
-                created,
-            ) {
+            let translated = if self.embeddings {
+                translate::translate_embeddings_response(
+                    provider.schema,
+                    &body,
+                    &target.served_as,
+                    &self.embeddings_context,
+                )
+            } else {
+                let created = host::now_ms() / 1000;
+                openai_compat::translate_response_at(
+                    provider.schema,
+                    provider.vendor,
+                    &body,
+                    &target.served_as,
+                    created,
+                )
+            };
+            match translated {
                 Ok(Some(translated)) => {
                     host::replace_body(BufferType::HttpResponseBody, body_size, &translated);
                 }

@@ -37,6 +37,18 @@ ANTHROPIC_PROVIDER_KEY = "sk-ant-mock-provider-key"
 GEMINI_PROVIDER_KEY = "AIza-mock-gemini-provider-key"
 AWS_ACCESS_KEY_ID = "AKIDMOCKSWITCHBOARD"
 AWS_SECRET_ACCESS_KEY = "mock/secret+access/key"
+MISTRAL_PROVIDER_KEY = "mock-mistral-provider-key"
+GROQ_PROVIDER_KEY = "gsk_mock-groq-provider-key"
+DEEPSEEK_PROVIDER_KEY = "sk-mock-deepseek-provider-key"
+ZHIPU_PROVIDER_KEY = "mock-zhipu.provider-key"
+# OpenAI-compatible vendors: one `mockllm --vendor <name>` each, keyed by
+# its own provider key (the `<name>_port` placeholder of the gateway file).
+VENDORS = {
+    "mistral": MISTRAL_PROVIDER_KEY,
+    "groq": GROQ_PROVIDER_KEY,
+    "deepseek": DEEPSEEK_PROVIDER_KEY,
+    "zhipu": ZHIPU_PROVIDER_KEY,
+}
 STARTUP_DEADLINE_S = 60.0
 
 
@@ -260,6 +272,12 @@ def start_stack(
             ],
             state_dir,
         )
+        for vendor, key in VENDORS.items():
+            stack.children[f"mock-{vendor}"] = start_listening(
+                f"mock-{vendor}",
+                [mock, "--listen", "127.0.0.1:0", "--vendor", vendor, "--openai-key", key],
+                state_dir,
+            )
         stack.start_accounting()
         stack.gateway_vars = {
             "listen_port": str(listen_port),
@@ -269,6 +287,7 @@ def start_stack(
             "anthropic_port": str(stack.children["mock-anthropic"].port),
             "gemini_port": str(stack.children["mock-gemini"].port),
             "bedrock_port": str(stack.children["mock-bedrock"].port),
+            **{f"{v}_port": str(stack.children[f"mock-{v}"].port) for v in VENDORS},
             "accounting_port": str(stack.children["accounting"].port),
             "access_log": str(stack.access_log),
             "flush_interval_ms": str(flush_interval_ms),
@@ -301,6 +320,7 @@ def start_stack(
                 "GEMINI_API_KEY": GEMINI_PROVIDER_KEY,
                 "AWS_ACCESS_KEY_ID": AWS_ACCESS_KEY_ID,
                 "AWS_SECRET_ACCESS_KEY": AWS_SECRET_ACCESS_KEY,
+                **{f"{v.upper()}_API_KEY": key for v, key in VENDORS.items()},
             },
         )
         stack.children["envoy"] = envoy

@@ -78,3 +78,18 @@ def test_route_to_missing_cluster_is_json_not_text(client, auth):
     assert r.status_code >= 500
     assert r.headers["content-type"].startswith("application/json")
     assert r.json()["error"]["code"] in ("upstream_unavailable", "upstream_error")
+
+
+def test_a_parameter_the_dialect_cannot_honour_is_refused_or_dropped_by_config(stack, client, auth):
+    from conftest import clear_mocks, mock_requests
+
+    body = {"model": "claude-sonnet-4-5", "logit_bias": {"50256": -100},
+            "messages": [{"role": "user", "content": "hi"}]}
+    r = client.post("/v1/chat/completions", json=body, headers=auth)
+    assert r.status_code == 400, r.text
+    assert (r.json()["error"]["code"], r.json()["error"]["param"]) == ("unsupported_parameter", "logit_bias")
+    clear_mocks(stack)
+    r = client.post("/v1/chat/completions", json={**body, "model": "claude-sonnet-4-5-lenient"}, headers=auth)
+    assert r.status_code == 200, r.text
+    [seen] = mock_requests(stack, "mock-anthropic")
+    assert "logit_bias" not in seen["body"]

@@ -15,6 +15,8 @@ CASES = [
     ("demo-failover-500", "mock-openai", "fault-500", "claude-sonnet-4-5"),
     ("demo-failover-503", "mock-anthropic", "fault-503", "gpt-4o-mini"),
     ("demo-failover-reset", "mock-openai", "fault-reset", "claude-sonnet-4-5"),
+    # Per-try timeout: the first provider is still silent after 300 ms.
+    ("demo-failover-timeout", "mock-openai", "slow-5000", "claude-sonnet-4-5"),
 ]
 
 
@@ -49,3 +51,18 @@ def test_fault_is_served_by_the_next_provider(stack, client, auth, model, failin
     assert row["attempts"] == 2
     assert row["model_served"] == served
     assert (row["input_tokens"], row["output_tokens"]) == (usage["prompt_tokens"], usage["completion_tokens"])
+
+
+def test_clients_cannot_steer_envoys_retries_or_timeouts(stack, client, auth):
+    """Envoy honours `x-envoy-max-retries` and friends from trusted clients;
+    the policy filter removes them, so the gateway's config decides."""
+    clear_mocks(stack)
+    r = client.post(
+        "/v1/chat/completions",
+        json={"model": "demo-failover-500", "messages": [{"role": "user", "content": "hi"}]},
+        headers={**auth, "x-envoy-max-retries": "0", "x-envoy-retry-on": "connect-failure",
+                 "x-envoy-upstream-rq-per-try-timeout-ms": "1"},
+    )
+    assert r.status_code == 200, r.text
+    assert r.headers["x-envoy-attempt-count"] == "2"
+    assert r.headers["x-switchboard-model"] == "claude-sonnet-4-5"

@@ -6,6 +6,7 @@
 
 use serde_json::{json, Value};
 use switchboard_core::config::{Config, LogLevel};
+use switchboard_core::translate::openai_compat::Vendor;
 
 use crate::gateway::{step_cluster, Gateway, ACCOUNTING_CLUSTER};
 
@@ -31,8 +32,13 @@ pub fn policy_config(g: &Gateway, accounting_cluster: &str) -> Value {
         .iter()
         .map(|k| {
             let mut key = json!({"id": k.id, "sha256": k.sha256});
-            if let (Some(team), Some(obj)) = (&k.team, key.as_object_mut()) {
-                obj.insert("team".into(), json!(team));
+            if let Some(obj) = key.as_object_mut() {
+                if let Some(team) = &k.team {
+                    obj.insert("team".into(), json!(team));
+                }
+                if let Some(role) = &k.role {
+                    obj.insert("role".into(), json!(role));
+                }
             }
             key
         })
@@ -63,17 +69,31 @@ pub fn policy_config(g: &Gateway, accounting_cluster: &str) -> Value {
             if let (Some(max), Some(obj)) = (m.default_max_tokens, model.as_object_mut()) {
                 obj.insert("default_max_tokens".into(), json!(max));
             }
-            if let (Some(profile), Some(obj)) = (
-                m.catalog.as_deref().and_then(crate::profile::profile),
-                model.as_object_mut(),
-            ) {
+            if let (Ok(Some(profile)), Some(obj)) =
+                (crate::profile::model_profile(m), model.as_object_mut())
+            {
                 obj.insert("profile".into(), json!(profile));
+            }
+            if let (false, Some(obj)) = (m.aliases.is_empty(), model.as_object_mut()) {
+                obj.insert("aliases".into(), json!(m.aliases));
+            }
+            if let (Some(ms), Some(obj)) = (m.per_try_timeout_ms, model.as_object_mut()) {
+                obj.insert("per_try_timeout_ms".into(), json!(ms));
             }
             model
         })
         .collect();
+    let auto_routes: Vec<Value> = g
+        .auto_routes
+        .iter()
+        .map(|r| {
+            json!({"name": r.name, "policy": r.policy, "candidates": r.candidates,
+                   "failover_depth": r.depth()})
+        })
+        .collect();
     let mut config = json!({
-        "auto_routes": g.auto_routes,
+        "auto_routes": auto_routes,
+        "roles": g.roles,
         "role": "policy",
         "log_level": log_level_name(g.log_level),
         "max_request_body_bytes": g.limits.max_request_body_bytes,
@@ -128,6 +148,13 @@ pub fn translate_config(g: &Gateway) -> Value {
                 }
                 if let Some(aws) = &p.aws {
                     obj.insert("aws".into(), json!(aws));
+                }
+                // Defaults are left out, so plain providers' configs do not change.
+                if p.vendor != Vendor::Openai {
+                    obj.insert("vendor".into(), json!(p.vendor));
+                }
+                if p.drop_unsupported {
+                    obj.insert("drop_unsupported".into(), json!(true));
                 }
             }
             provider

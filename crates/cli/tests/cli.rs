@@ -26,6 +26,10 @@ fn demo_sets() -> Vec<String> {
         "anthropic_port=2",
         "gemini_port=3",
         "bedrock_port=4",
+        "mistral_port=5",
+        "groq_port=6",
+        "deepseek_port=7",
+        "zhipu_port=8",
         "accounting_port=3",
         "flush_interval_ms=100",
     ]

@@ -59,6 +59,11 @@ impl UsageRecord {
     }
 }
 
+/// The status recorded for a stream that failed after its 200 went out: cut
+/// short by the provider (reset, timeout) or ended by an error event. Such a
+/// request is failed: not billed, and it counts against the model's health.
+pub const STREAM_FAILED: u16 = 502;
+
 /// The status recorded for a request that ended without any response (the
 /// client went away first): nginx's "client closed request", a 4xx the
 /// accounting service accepts, never billed.

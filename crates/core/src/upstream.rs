@@ -22,6 +22,33 @@ pub const DEFAULT_MAX_TOKENS_HEADER: &str = "x-switchboard-default-max-tokens";
 /// called (`embeddings`; absent for chat). Internal; never forwarded.
 pub const OPERATION_HEADER: &str = "x-switchboard-operation";
 
+/// Response header from the translate filter to the policy filter naming the
+/// routing-table model whose chain the serving endpoint belongs to (endpoint
+/// metadata `route_model`), so live health is kept for the right model when a
+/// ranked chain fails over between models. Removed before the client.
+pub const ROUTE_MODEL_HEADER: &str = "x-switchboard-route-model";
+
+/// Envoy's per-try timeout override, set by the policy filter from the
+/// model's `per_try_timeout_ms`.
+pub const PER_TRY_TIMEOUT_HEADER: &str = "x-envoy-upstream-rq-per-try-timeout-ms";
+
+/// Request headers through which a client could steer Envoy's router
+/// (timeouts, retries, hedging). Removed from every client request: the
+/// gateway's configuration decides these.
+pub const ROUTER_CONTROL_HEADERS: &[&str] = &[
+    "x-envoy-upstream-rq-timeout-ms",
+    "x-envoy-upstream-rq-per-try-timeout-ms",
+    "x-envoy-max-retries",
+    "x-envoy-retry-on",
+    "x-envoy-retry-grpc-on",
+    "x-envoy-retriable-status-codes",
+    "x-envoy-retriable-header-names",
+    "x-envoy-hedge-on-per-try-timeout",
+    "x-envoy-upstream-rq-timeout-alt-response",
+    "x-envoy-expected-rq-timeout-ms",
+    "x-envoy-upstream-stream-duration-ms",
+];
+
 /// Headers that may carry a client's or another provider's credentials, and
 /// gateway-internal headers, none of which may reach a provider.
 pub const CLIENT_CREDENTIAL_HEADERS: &[&str] = &[
@@ -107,6 +134,8 @@ mod tests {
             auth_header: None,
             path: None,
             aws: None,
+            vendor: Default::default(),
+            drop_unsupported: false,
         }
     }
 

@@ -6,6 +6,7 @@ use clap::Parser;
 
 use crate::bedrock::BedrockAuth;
 use crate::state::{AppState, Config};
+use crate::vendors::MockVendor;
 
 /// Mock OpenAI, Anthropic and Gemini providers with fault injection, for tests.
 #[derive(Debug, Parser)]
@@ -43,6 +44,11 @@ pub struct Cli {
     /// Bedrock API key accepted as `Authorization: Bearer <key>`.
     #[arg(long, env = "MOCKLLM_BEDROCK_API_KEY", hide_env_values = true)]
     pub bedrock_api_key: Option<String>,
+
+    /// Play this OpenAI-compatible vendor on the chat-completions routes
+    /// (its request checks and answer quirks); the key is `--openai-key`.
+    #[arg(long, value_enum)]
+    pub vendor: Option<MockVendor>,
 }
 
 impl Cli {
@@ -64,6 +70,7 @@ impl Cli {
                 api_key: self.bedrock_api_key.clone(),
             },
         )
+        .with_vendor(self.vendor)
     }
 }
 
@@ -112,6 +119,13 @@ mod tests {
         assert_eq!(auth.access_key_id.as_deref(), Some("AKID"));
         assert_eq!(auth.secret_access_key.as_deref(), Some("secret"));
         assert_eq!(auth.api_key.as_deref(), Some("br-key"));
+    }
+
+    #[test]
+    fn parses_the_vendor() {
+        let cli = Cli::try_parse_from(["mockllm", "--vendor", "mistral"]).unwrap();
+        assert_eq!(cli.state().vendor(), Some(MockVendor::Mistral));
+        assert!(Cli::try_parse_from(["mockllm", "--vendor", "nope"]).is_err());
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Google Gemini: `POST /v1beta/models/{model}:generateContent` and
 //! `…:streamGenerateContent` (`?alt=sse`: SSE events framed `data: {…}\r\n\r\n`
-//! with no `[DONE]`; without it, a JSON array of the same responses).
+//! with no `[DONE]`; without it, a JSON array of the same responses), and the
+//! embedding methods `:batchEmbedContents` / `:embedContent` ([`embed`]).
 //!
 //! The model and the method are in the path (the route is a wildcard split on
 //! the last `:`); other methods get Gemini's 404. The key is `x-goog-api-key`
@@ -15,6 +16,7 @@
 //! `fault-529`: Gemini has no 529). Request checks are in [`request`],
 //! success bodies in [`render`].
 
+mod embed;
 mod render;
 mod request;
 #[cfg(test)]
@@ -118,6 +120,9 @@ fn query_param(uri: &Uri, name: &str) -> Option<String> {
 /// Axum handler: Gemini's methods go through the shared pipeline, any other
 /// path under `/v1beta/models/` gets Gemini's 404.
 pub(crate) async fn route(state: State<AppState>, request: Request) -> Response {
+    if embed::EmbedCall::from_uri(request.uri()).is_some() {
+        return dispatch::handle::<embed::GeminiEmbed>(state, request).await;
+    }
     if Call::from_uri(request.uri()).is_none() {
         let body = json!({"error": {
             "code": 404,
@@ -194,10 +199,10 @@ impl Provider for Gemini {
     fn parse_request(
         uri: &Uri,
         body: &Value,
-        _headers: &HeaderMap,
+        headers: &HeaderMap,
     ) -> Result<GenerateRequest, ApiError> {
         let call = Call::from_uri(uri).ok_or_else(|| ApiError::invalid(None, "Unknown method."))?;
-        request::parse(call, body)
+        request::parse(call, body, headers)
     }
 }
 

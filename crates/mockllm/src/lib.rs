@@ -27,6 +27,7 @@ mod bedrock;
 mod embeddings;
 mod gemini;
 mod openai;
+mod vendors;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -35,14 +36,16 @@ pub use bedrock::BedrockAuth;
 pub use faults::{Fault, FaultKind};
 pub use server::serve;
 pub use state::{AppState, Config};
+pub use vendors::MockVendor;
 
 /// The full router: provider endpoints, recording endpoints and health check.
 pub fn app(state: AppState) -> Router {
     Router::new()
-        .route(
-            "/v1/chat/completions",
-            post(dispatch::handle::<openai::OpenAi>),
-        )
+        // OpenAI, or the OpenAI-compatible vendor chosen with `--vendor`
+        // (Groq and Zhipu under their own base paths).
+        .route("/v1/chat/completions", post(vendors::chat))
+        .route("/openai/v1/chat/completions", post(vendors::chat))
+        .route("/api/paas/v4/chat/completions", post(vendors::chat))
         .route(
             "/v1/embeddings",
             post(dispatch::handle::<embeddings::OpenAiEmbeddings>),

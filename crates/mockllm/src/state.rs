@@ -5,6 +5,7 @@ use std::sync::Arc;
 use crate::bedrock::BedrockAuth;
 use crate::ids::IdGen;
 use crate::record::Recorder;
+use crate::vendors::MockVendor;
 
 /// Server configuration. A key that is `None` disables that provider's key check
 /// (Anthropic still requires an `x-api-key` header to be present, as the real API does).
@@ -32,6 +33,8 @@ struct Inner {
     /// Fault tokens applied to every request without a fault of its own
     /// (`PUT /_mock/fault`), so tests can make a provider fail and recover.
     global_fault: std::sync::RwLock<Option<String>>,
+    /// The OpenAI-compatible vendor played on chat-completions routes.
+    vendor: Option<MockVendor>,
 }
 
 impl AppState {
@@ -55,8 +58,21 @@ impl AppState {
                 recorder: Recorder::default(),
                 ids: IdGen::new(),
                 global_fault: std::sync::RwLock::new(None),
+                vendor: None,
             }),
         }
+    }
+
+    /// The same state playing `vendor` (call before the state is shared).
+    pub fn with_vendor(mut self, vendor: Option<MockVendor>) -> Self {
+        if let Some(inner) = Arc::get_mut(&mut self.inner) {
+            inner.vendor = vendor;
+        }
+        self
+    }
+
+    pub(crate) fn vendor(&self) -> Option<MockVendor> {
+        self.inner.vendor
     }
 
     pub fn config(&self) -> &Config {

@@ -10,6 +10,7 @@ mod validate;
 
 use serde::{Deserialize, Serialize};
 use switchboard_core::config::LogLevel;
+use switchboard_core::translate::openai_compat::Vendor;
 use switchboard_core::translate::ProviderSchema;
 
 use crate::vars::Vars;
@@ -43,6 +44,9 @@ pub struct Gateway {
     pub models: Vec<Model>,
     #[serde(default)]
     pub keys: Vec<Key>,
+    /// What keys may use: models (names, `prefix*`, `*`) and ZDR.
+    #[serde(default)]
+    pub roles: Vec<Role>,
     pub accounting: Option<Accounting>,
     /// Model names that choose a model per request (task, policy, health).
     #[serde(default)]
@@ -56,6 +60,40 @@ pub struct AutoRoute {
     /// `balanced`, `cheapest`, `fastest` or `best`.
     pub policy: String,
     pub candidates: Vec<String>,
+    /// How many ranked candidates form a request's failover chain (a cluster
+    /// is generated for every ordered choice of that many); default
+    /// `min(3, candidates)`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failover_depth: Option<usize>,
+}
+
+/// Most ranked-chain clusters one gateway may generate.
+pub const MAX_RANKED_CLUSTERS: usize = 2000;
+
+/// Ordered choices of 2..=depth items out of n (the ranked clusters a route needs).
+pub fn ranked_choices(n: usize, depth: usize) -> usize {
+    (2..=depth.min(n))
+        .map(|k| (0..k).fold(1usize, |acc, i| acc.saturating_mul(n - i)))
+        .fold(0usize, usize::saturating_add)
+}
+
+impl AutoRoute {
+    pub fn depth(&self) -> usize {
+        self.failover_depth
+            .unwrap_or_else(|| self.candidates.len().min(3))
+            .max(1)
+    }
+}
+
+/// A role keys refer to.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Role {
+    pub name: String,
+    /// Model names, `prefix*` patterns, or `*`.
+    pub models: Vec<String>,
+    #[serde(default)]
+    pub require_zdr: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -105,6 +143,15 @@ pub struct Provider {
     /// Full path template with `{model}` replacing `base_path` + the schema's
     /// suffix (Azure: `/openai/deployments/{model}/chat/completions?api-version=…`).
     pub path: Option<String>,
+    /// The OpenAI-compatible service behind a `schema: openai` provider
+    /// (`mistral`, `groq`, `deepseek`, `xai`, `qwen`, `zhipu`, `vllm`,
+    /// `ollama`; default `openai`): selects its dialect rules.
+    #[serde(default)]
+    pub vendor: Vendor,
+    /// Drop request parameters the vendor cannot honour instead of answering
+    /// 400 `unsupported_parameter`.
+    #[serde(default)]
+    pub drop_unsupported: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -153,6 +200,15 @@ pub struct Model {
     /// Catalog id (`<provider>/<name>`) whose limits, prices, capabilities,
     /// quality and latency make this model a candidate of automatic routes.
     pub catalog: Option<String>,
+    /// Routing-profile fields that override the catalog's (or, without
+    /// `catalog`, the whole profile).
+    pub profile: Option<serde_json::Value>,
+    /// Other names clients may use for this model.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Time one attempt may take before the next chain step is tried
+    /// (default: `timeouts.per_try_ms`).
+    pub per_try_timeout_ms: Option<u64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -176,6 +232,8 @@ impl ChainEntry {
 pub struct Key {
     pub id: String,
     pub team: Option<String>,
+    /// A role from `roles`; none: every model.
+    pub role: Option<String>,
     /// Lower-case hex SHA-256 of the key (`switchboard keys hash KEY`).
     pub sha256: String,
 }

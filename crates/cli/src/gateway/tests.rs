@@ -15,6 +15,10 @@ pub(crate) fn demo_vars() -> Vars {
         "anthropic_port=18002",
         "gemini_port=18003",
         "bedrock_port=18004",
+        "mistral_port=18005",
+        "groq_port=18006",
+        "deepseek_port=18007",
+        "zhipu_port=18008",
         "accounting_port=18003",
         "flush_interval_ms=100",
     ])
@@ -111,7 +115,7 @@ fn an_unknown_field_is_named_with_its_path() {
 fn a_wrong_type_is_named_with_its_path() {
     let all = problems_of("port: ${anthropic_port}", "port: many");
     assert!(all.starts_with("providers[1].port: "), "{all}");
-    let all = problems_of("schema: anthropic", "schema: cohere");
+    let all = problems_of("schema: anthropic\n    base_path: /v1\n    authority: api.anthropic.com\n    address: 127.0.0.1\n    port: ${", "schema: cohere\n    base_path: /v1\n    authority: api.anthropic.com\n    address: 127.0.0.1\n    port: ${");
     assert!(all.starts_with("providers[1].schema: "), "{all}");
 }
 
@@ -187,4 +191,42 @@ fn json_is_a_gateway_file_too() {
 fn cluster_names_have_no_dots() {
     assert_eq!(cluster_name("gpt-4.1"), "sb_gpt-4_1");
     assert_eq!(cluster_name("meta/llama:3"), "sb_meta_llama_3");
+}
+
+#[test]
+fn roles_and_ranked_failover_are_checked() {
+    let unknown_role = problems_of("role: interns,", "role: internz,");
+    assert!(
+        unknown_role.contains("keys[1].role: unknown role 'internz'"),
+        "{unknown_role}"
+    );
+    let too_deep = problems_of(
+        "  - {name: auto, policy: balanced, candidates: [gpt-4o-mini, claude-sonnet-4-5, gemini-2.5-flash]}",
+        "  - {name: auto, policy: balanced, failover_depth: 3, candidates: [gpt-4o-mini, demo-missing-cluster]}",
+    );
+    assert!(too_deep.contains("external cluster"), "{too_deep}");
+    let bad_profile = problems_of(
+        "    catalog: openai/gpt-4o-mini\n",
+        "    catalog: openai/gpt-4o-mini\n    profile: {zdr: maybe}\n",
+    );
+    assert!(bad_profile.contains("models[0].profile"), "{bad_profile}");
+}
+
+#[test]
+fn openai_compatible_vendors_reach_the_translate_config() {
+    let config = crate::plugin::translate_config(&demo());
+    let providers = config["providers"].as_array().unwrap();
+    let find = |name: &str| providers.iter().find(|p| p["name"] == name).unwrap();
+    assert_eq!(find("mistral")["vendor"], "mistral");
+    assert_eq!(find("groq-lenient")["vendor"], "groq");
+    assert_eq!(find("groq-lenient")["drop_unsupported"], true);
+    // Defaults are left out, so plain providers' configs do not change.
+    assert!(find("openai").get("vendor").is_none());
+    assert!(find("groq").get("drop_unsupported").is_none());
+    assert!(problems_of("    vendor: mistral\n", "    vendor: mistrall\n").contains("vendor"));
+    let wrong = problems_of(
+        "  - name: anthropic\n    schema: anthropic\n",
+        "  - name: anthropic\n    schema: anthropic\n    vendor: groq\n",
+    );
+    assert!(wrong.contains("providers[1].vendor"), "{wrong}");
 }

@@ -4,6 +4,9 @@
 
 use std::collections::HashSet;
 
+use switchboard_core::translate::openai_compat::Vendor;
+use switchboard_core::translate::ProviderSchema;
+
 use super::{cluster_name, Gateway};
 
 /// Envoy `retry_on` conditions that make sense for an HTTP route.
@@ -36,6 +39,8 @@ pub(super) fn problems(g: &Gateway) -> Vec<String> {
     providers(&mut p, g);
     models(&mut p, g);
     keys(&mut p, g);
+    roles(&mut p, g);
+    auto_routes(&mut p, g);
     if let Some(a) = &g.accounting {
         non_empty(&mut p, "accounting.address", &a.address);
         if a.port == 0 {
@@ -141,6 +146,9 @@ fn providers(p: &mut Problems, g: &Gateway) {
         if pr.port == 0 {
             p.add(&at("port"), "must be a port number (1-65535)");
         }
+        if pr.vendor != Vendor::Openai && pr.schema != ProviderSchema::Openai {
+            p.add(&at("vendor"), "only applies with schema: openai");
+        }
         match &pr.sni {
             Some(_) if !pr.tls => p.add(&at("sni"), "only applies with tls: true"),
             Some(sni) if sni.is_empty() => p.add(&at("sni"), "must not be empty"),
@@ -191,10 +199,16 @@ fn models(p: &mut Problems, g: &Gateway) {
         if m.default_max_tokens == Some(0) {
             p.add(&at("default_max_tokens"), "must be at least 1");
         }
-        if let Some(id) = &m.catalog {
-            if crate::profile::profile(id).is_none() {
-                p.add(&at("catalog"), &format!("unknown catalog model '{id}'"));
-            }
+        if m.per_try_timeout_ms == Some(0) {
+            p.add(&at("per_try_timeout_ms"), "must be at least 1");
+        }
+        if let Err(e) = crate::profile::model_profile(m) {
+            let field = if m.profile.is_some() {
+                "profile"
+            } else {
+                "catalog"
+            };
+            p.add(&at(field), &e);
         }
         match (&m.cluster, m.chain.is_empty()) {
             (Some(_), false) => p.add(
@@ -254,5 +268,65 @@ fn keys(p: &mut Problems, g: &Gateway) {
         } else if !digests.insert(k.sha256.as_str()) {
             p.add(&at("sha256"), "duplicate of another key");
         }
+    }
+}
+
+fn roles(p: &mut Problems, g: &Gateway) {
+    let mut names = HashSet::new();
+    for (i, r) in g.roles.iter().enumerate() {
+        if r.name.is_empty() {
+            p.add(&format!("roles[{i}].name"), "must not be empty");
+        } else if !names.insert(r.name.as_str()) {
+            p.add(
+                &format!("roles[{i}].name"),
+                &format!("duplicate role '{}'", r.name),
+            );
+        }
+    }
+    for (i, k) in g.keys.iter().enumerate() {
+        if let Some(role) = &k.role {
+            if !names.contains(role.as_str()) {
+                p.add(
+                    &format!("keys[{i}].role"),
+                    &format!("unknown role '{role}'"),
+                );
+            }
+        }
+    }
+}
+
+/// Ranked failover chains need a generated cluster per candidate, and the
+/// number of ordered choices must stay small enough for Envoy.
+fn auto_routes(p: &mut Problems, g: &Gateway) {
+    let mut total = 0usize;
+    for (i, r) in g.auto_routes.iter().enumerate() {
+        let depth = r.depth();
+        if r.failover_depth == Some(0) {
+            p.add(
+                &format!("auto_routes[{i}].failover_depth"),
+                "must be at least 1",
+            );
+        }
+        if depth < 2 {
+            continue;
+        }
+        for (j, c) in r.candidates.iter().enumerate() {
+            if g.models.iter().any(|m| &m.name == c && m.cluster.is_some()) {
+                p.add(
+                    &format!("auto_routes[{i}].candidates[{j}]"),
+                    &format!("model '{c}' routes to an external cluster; ranked failover (failover_depth > 1) needs a chain"),
+                );
+            }
+        }
+        total = total.saturating_add(super::ranked_choices(r.candidates.len(), depth));
+    }
+    if total > super::MAX_RANKED_CLUSTERS {
+        p.add(
+            "auto_routes",
+            &format!(
+                "{total} ranked failover clusters would be generated (at most {}); lower failover_depth",
+                super::MAX_RANKED_CLUSTERS
+            ),
+        );
     }
 }

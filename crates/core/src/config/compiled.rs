@@ -5,8 +5,12 @@ use hashbrown::HashMap;
 
 use super::raw::{LogLevel, RawConfig, Role};
 use super::ConfigError;
+use std::sync::Arc;
+
+use crate::access::Role as AccessRole;
 use crate::auth::{KeyDigest, VirtualKey};
 use crate::select::{AutoRoute, ModelProfile};
+use crate::translate::openai_compat::Vendor;
 use crate::translate::ProviderSchema;
 
 /// Default cap on a buffered request body (Envoy's own default is 1 MiB per
@@ -27,6 +31,10 @@ pub struct Provider {
     pub path: Option<String>,
     /// SigV4 signing instead of a key header.
     pub aws: Option<AwsSigning>,
+    /// The OpenAI-compatible vendor (`schema: openai` only).
+    pub vendor: Vendor,
+    /// Drop parameters the vendor cannot honour instead of refusing them.
+    pub drop_unsupported: bool,
 }
 
 /// A SigV4 provider's region and the environment variables of its credentials.
@@ -57,6 +65,10 @@ pub struct ModelRoute {
     pub chain: Vec<ChainStep>,
     /// Routing facts; models without one are never picked automatically.
     pub profile: Option<ModelProfile>,
+    /// Other names that resolve to this model.
+    pub aliases: Vec<String>,
+    /// Per-attempt timeout for this model's requests, if it has its own.
+    pub per_try_timeout_ms: Option<u64>,
 }
 
 /// One step of a model's failover chain, as the policy needs it.
@@ -86,6 +98,8 @@ pub struct Config {
     keys: HashMap<KeyDigest, VirtualKey>,
     providers: HashMap<String, Provider>,
     models: HashMap<String, ModelRoute>,
+    /// Alias → canonical model name.
+    aliases: HashMap<String, String>,
     auto_routes: HashMap<String, AutoRoute>,
     pub accounting: Option<AccountingSettings>,
 }
@@ -114,11 +128,31 @@ impl Config {
 
     fn compile(raw: RawConfig) -> Result<Self, ConfigError> {
         let mut problems = Vec::new();
+        let mut roles: HashMap<String, Arc<AccessRole>> = HashMap::new();
+        for (i, r) in raw.roles.iter().enumerate() {
+            if r.name.is_empty() {
+                problems.push(format!("roles[{i}].name: must not be empty"));
+            }
+            let role = Arc::new(AccessRole::new(&r.name, &r.models, r.require_zdr));
+            if roles.insert(r.name.clone(), role).is_some() {
+                problems.push(format!("roles[{i}].name: duplicate role '{}'", r.name));
+            }
+        }
         let mut keys = HashMap::new();
         for (i, k) in raw.keys.into_iter().enumerate() {
             if k.id.is_empty() {
                 problems.push(format!("keys[{i}].id: must not be empty"));
             }
+            let role = match k.role.as_deref() {
+                None => None,
+                Some(name) => {
+                    let found = roles.get(name).cloned();
+                    if found.is_none() {
+                        problems.push(format!("keys[{i}].role: unknown role '{name}'"));
+                    }
+                    found
+                }
+            };
             match KeyDigest::from_hex(&k.sha256) {
                 Some(digest) => {
                     let id = k.id.clone();
@@ -128,6 +162,7 @@ impl Config {
                             VirtualKey {
                                 id: k.id,
                                 team: k.team,
+                                role,
                             },
                         )
                         .is_some()
@@ -180,6 +215,11 @@ impl Config {
                     "providers[{i}].auth_header: must be a header name (letters, digits, '-')"
                 ));
             }
+            if p.vendor != Vendor::Openai && p.schema != ProviderSchema::Openai {
+                problems.push(format!(
+                    "providers[{i}].vendor: only for providers with schema 'openai'"
+                ));
+            }
             let name = p.name.clone();
             let provider = Provider {
                 name: p.name,
@@ -188,6 +228,8 @@ impl Config {
                 authority: p.authority,
                 api_key_env: p.api_key_env,
                 auth_header: p.auth_header.map(|h| h.to_ascii_lowercase()),
+                vendor: p.vendor,
+                drop_unsupported: p.drop_unsupported,
                 path: p.path,
                 aws: p.aws.map(|a| AwsSigning {
                     region: a.region,
@@ -202,12 +244,19 @@ impl Config {
         }
 
         let mut models = HashMap::new();
+        let mut models_in_order = Vec::with_capacity(raw.models.len());
         for (i, m) in raw.models.into_iter().enumerate() {
+            models_in_order.push(m.name.clone());
             if m.name.is_empty() {
                 problems.push(format!("models[{i}].name: must not be empty"));
             }
             if m.cluster.is_empty() {
                 problems.push(format!("models[{i}].cluster: must not be empty"));
+            }
+            if m.per_try_timeout_ms == Some(0) {
+                problems.push(format!(
+                    "models[{i}].per_try_timeout_ms: must be at least 1"
+                ));
             }
             if m.default_max_tokens == Some(0) {
                 problems.push(format!(
@@ -248,9 +297,29 @@ impl Config {
                 default_max_tokens: m.default_max_tokens.unwrap_or(DEFAULT_MAX_TOKENS),
                 chain,
                 profile: m.profile,
+                aliases: m.aliases,
+                per_try_timeout_ms: m.per_try_timeout_ms,
             };
             if models.insert(name.clone(), route).is_some() {
                 problems.push(format!("models[{i}].name: duplicate model '{name}'"));
+            }
+        }
+
+        let mut aliases = HashMap::new();
+        for (i, m) in models_in_order.iter().enumerate() {
+            let Some(route) = models.get(m) else {
+                continue;
+            };
+            for (j, alias) in route.aliases.iter().enumerate() {
+                if alias.is_empty() || models.contains_key(alias) {
+                    problems.push(format!(
+                        "models[{i}].aliases[{j}]: '{alias}' is empty or already a model"
+                    ));
+                } else if aliases.insert(alias.clone(), route.name.clone()).is_some() {
+                    problems.push(format!(
+                        "models[{i}].aliases[{j}]: '{alias}' names two models"
+                    ));
+                }
             }
         }
 
@@ -259,7 +328,7 @@ impl Config {
             if r.name.is_empty() {
                 problems.push(format!("auto_routes[{i}].name: must not be empty"));
             }
-            if models.contains_key(&r.name) {
+            if models.contains_key(&r.name) || aliases.contains_key(&r.name) {
                 problems.push(format!(
                     "auto_routes[{i}].name: '{}' is already a model",
                     r.name
@@ -267,6 +336,11 @@ impl Config {
             }
             if r.candidates.is_empty() {
                 problems.push(format!("auto_routes[{i}].candidates: must not be empty"));
+            }
+            if r.failover_depth == 0 {
+                problems.push(format!(
+                    "auto_routes[{i}].failover_depth: must be at least 1"
+                ));
             }
             for (j, c) in r.candidates.iter().enumerate() {
                 match models.get(c) {
@@ -328,6 +402,7 @@ impl Config {
             keys,
             providers,
             models,
+            aliases,
             auto_routes,
             accounting,
         })
@@ -345,12 +420,24 @@ impl Config {
         self.providers.values()
     }
 
+    /// The model called `name` or aliased so.
     pub fn model(&self, name: &str) -> Option<&ModelRoute> {
-        self.models.get(name)
+        self.models.get(name).or_else(|| {
+            self.aliases
+                .get(name)
+                .and_then(|canonical| self.models.get(canonical))
+        })
     }
 
     pub fn auto_route(&self, name: &str) -> Option<&AutoRoute> {
         self.auto_routes.get(name)
+    }
+
+    /// Automatic routes in name order.
+    pub fn auto_routes_sorted(&self) -> Vec<&AutoRoute> {
+        let mut all: Vec<&AutoRoute> = self.auto_routes.values().collect();
+        all.sort_by(|a, b| a.name.cmp(&b.name));
+        all
     }
 
     /// Models in name order, for `/v1/models` and stable output.
@@ -527,6 +614,36 @@ mod tests {
             bad.contains("providers[0].aws.secret_access_key_env"),
             "{bad}"
         );
+    }
+
+    #[test]
+    fn openai_compatible_providers_name_their_vendor() {
+        let c = Config::parse(
+            br#"{"role":"translate","providers":[{"name":"groq","schema":"openai","base_path":"/openai/v1",
+                 "authority":"api.groq.com","api_key_env":"GROQ_API_KEY","vendor":"groq","drop_unsupported":true},
+                 {"name":"openai","schema":"openai","base_path":"/v1","authority":"a","api_key_env":"K"}]}"#,
+        )
+        .unwrap();
+        let groq = c.provider("groq").unwrap();
+        assert_eq!((groq.vendor, groq.drop_unsupported), (Vendor::Groq, true));
+        let openai = c.provider("openai").unwrap();
+        assert_eq!(
+            (openai.vendor, openai.drop_unsupported),
+            (Vendor::Openai, false)
+        );
+        let bad = Config::parse(
+            br#"{"role":"translate","providers":[{"name":"a","schema":"anthropic","base_path":"/v1",
+                 "authority":"a","api_key_env":"K","vendor":"mistral"}]}"#,
+        )
+        .unwrap_err()
+        .problems
+        .join("\n");
+        assert!(bad.contains("providers[0].vendor"), "{bad}");
+        assert!(Config::parse(
+            br#"{"role":"translate","providers":[{"name":"a","schema":"openai","base_path":"/v1",
+                 "authority":"a","api_key_env":"K","vendor":"mistrall"}]}"#,
+        )
+        .is_err());
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 use serde::Deserialize;
 
+use crate::translate::openai_compat::Vendor;
 use crate::translate::ProviderSchema;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -34,6 +35,9 @@ pub struct RawConfig {
     pub log_level: LogLevel,
     #[serde(default)]
     pub keys: Vec<RawKey>,
+    /// What keys may use (`crate::access`).
+    #[serde(default)]
+    pub roles: Vec<RawRole>,
     #[serde(default)]
     pub providers: Vec<RawProvider>,
     #[serde(default)]
@@ -53,6 +57,19 @@ pub struct RawKey {
     /// Lower-case hex SHA-256 of the full key string.
     pub sha256: String,
     pub team: Option<String>,
+    /// A role from `roles`; none: every model.
+    pub role: Option<String>,
+}
+
+/// A role: the models its keys may use, and whether they need ZDR.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRole {
+    pub name: String,
+    /// Model names, `prefix*` patterns, or `*`.
+    pub models: Vec<String>,
+    #[serde(default)]
+    pub require_zdr: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -78,6 +95,15 @@ pub struct RawProvider {
     /// suffix; `{model}` is the upstream model (e.g. Azure:
     /// `/openai/deployments/{model}/chat/completions?api-version=2024-10-21`).
     pub path: Option<String>,
+    /// Which OpenAI-compatible service a `schema: openai` provider is
+    /// (`mistral`, `groq`, …): picks the dialect rules of
+    /// `translate::openai_compat`. Default `openai`.
+    #[serde(default)]
+    pub vendor: Vendor,
+    /// Drop request parameters the vendor cannot honour instead of refusing
+    /// the request with a 400 naming them.
+    #[serde(default)]
+    pub drop_unsupported: bool,
 }
 
 /// Where a SigV4-signed provider's credentials come from: names of
@@ -108,6 +134,12 @@ pub struct RawModel {
     /// Routing facts (from the catalog) that make the model a candidate of
     /// automatic routes.
     pub profile: Option<crate::select::ModelProfile>,
+    /// Other names clients may use for this model.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Time an attempt may take before the next step of the chain is tried
+    /// (overrides the route's per-try timeout for this model).
+    pub per_try_timeout_ms: Option<u64>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -8,4 +8,6 @@
 pub mod anthropic;
 pub mod bedrock;
 pub mod gemini;
+pub mod gemini_embed;
 pub mod openai;
+pub mod openai_embed;

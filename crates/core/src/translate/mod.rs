@@ -15,12 +15,14 @@
 pub mod anthropic_in;
 pub mod openai_anthropic;
 pub mod openai_bedrock;
+pub mod openai_compat;
 mod openai_error;
 pub mod openai_gemini;
 pub mod openai_openai;
 mod stream;
 mod tool_id;
 
+pub use openai_gemini::EmbeddingsContext;
 pub use stream::{stream_translator, StreamContext, StreamTranslator};
 
 use crate::error::GatewayError;
@@ -79,24 +81,48 @@ pub fn translate_request(
     }
 }
 
-/// Client body (an OpenAI embeddings request) → what to send upstream. Only
-/// OpenAI-dialect providers offer embeddings through this gateway so far.
+/// Client body (an OpenAI embeddings request) → what to send upstream, and
+/// what [`translate_embeddings_response`] will need from it. OpenAI-dialect
+/// and Gemini providers offer embeddings; others answer a named 400.
 pub fn translate_embeddings_request(
     schema: ProviderSchema,
     client_body: &[u8],
     target: &TargetModel<'_>,
-) -> Result<UpstreamRequest, GatewayError> {
+) -> Result<(UpstreamRequest, EmbeddingsContext), GatewayError> {
     match schema {
         ProviderSchema::Openai => {
             let mut upstream = openai_openai::request(client_body, target.upstream_model)?;
             upstream.path_suffix = "/embeddings".to_owned();
             upstream.stream = false;
             upstream.client_wants_usage = false;
-            Ok(upstream)
+            Ok((upstream, EmbeddingsContext::default()))
         }
-        _ => Err(GatewayError::unsupported_parameter(
-            "model",
-            "Embeddings are not available for this model's provider.",
+        ProviderSchema::Gemini => openai_gemini::embeddings_request(client_body, target),
+        ProviderSchema::Anthropic | ProviderSchema::Bedrock => {
+            Err(GatewayError::unsupported_parameter(
+                "model",
+                "Embeddings are not available for this model's provider.",
+            ))
+        }
+    }
+}
+
+/// Successful (2xx) provider answer to an embeddings request → OpenAI
+/// embeddings list. `Ok(None)`: forward unchanged (OpenAI schema).
+pub fn translate_embeddings_response(
+    schema: ProviderSchema,
+    provider_body: &[u8],
+    served_as: &str,
+    context: &EmbeddingsContext,
+) -> Result<Option<Vec<u8>>, GatewayError> {
+    match schema {
+        ProviderSchema::Openai => Ok(None),
+        ProviderSchema::Gemini => {
+            openai_gemini::embeddings_response(provider_body, served_as, context).map(Some)
+        }
+        ProviderSchema::Anthropic | ProviderSchema::Bedrock => Err(GatewayError::internal(
+            "translation_failed",
+            "Embeddings are not available for this provider.",
         )),
     }
 }

@@ -90,10 +90,12 @@
 //! | `INTERNAL`, `UNKNOWN`, … | `server_error` | `upstream_error` |
 //! | anything else / not JSON | by HTTP status (see `openai_error`) | |
 //!
-//! Streaming: see [`stream`].
+//! Streaming: see [`stream`]. Embeddings (`/v1/embeddings` →
+//! `:batchEmbedContents`): see [`embeddings`].
 
 mod client;
 mod contents;
+pub mod embeddings;
 mod errors;
 mod out;
 mod request;
@@ -104,6 +106,8 @@ mod stream;
 use super::openai_error::{client_parse_error, require_object};
 use crate::error::GatewayError;
 use crate::translate::{StreamContext, StreamTranslator, TargetModel, UpstreamRequest};
+
+pub use embeddings::EmbeddingsContext;
 
 /// Translates an OpenAI request into a Gemini request and its URL path.
 pub fn request(
@@ -156,4 +160,22 @@ pub fn error(status: u16, body: &[u8]) -> Vec<u8> {
 /// The translator for a `streamGenerateContent?alt=sse` answer.
 pub fn stream_translator(context: StreamContext) -> Box<dyn StreamTranslator> {
     Box::new(stream::GeminiStream::new(context))
+}
+
+/// Translates an OpenAI embeddings request into a `batchEmbedContents`
+/// request, with what its answer's translation will need.
+pub fn embeddings_request(
+    client_body: &[u8],
+    target: &TargetModel<'_>,
+) -> Result<(UpstreamRequest, EmbeddingsContext), GatewayError> {
+    embeddings::request(client_body, target)
+}
+
+/// Translates a 2xx `batchEmbedContents` answer into an OpenAI embeddings list.
+pub fn embeddings_response(
+    body: &[u8],
+    served_as: &str,
+    context: &EmbeddingsContext,
+) -> Result<Vec<u8>, GatewayError> {
+    embeddings::response(body, served_as, context)
 }

@@ -95,7 +95,7 @@ pub(crate) fn client_wants_usage(stream_options: Option<&RawValue>) -> bool {
 
 /// `stream_options` rewritten with `include_usage: true`, other members kept
 /// (their order may change), and whether the client itself asked for usage.
-fn stream_options_with_usage(raw: &RawValue) -> Result<(String, bool), GatewayError> {
+pub(crate) fn stream_options_with_usage(raw: &RawValue) -> Result<(String, bool), GatewayError> {
     if raw.get() == "null" {
         return Ok((format!("{{{INCLUDE_USAGE}}}"), false));
     }

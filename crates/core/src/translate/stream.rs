@@ -45,6 +45,12 @@ pub trait StreamTranslator {
     fn on_end(&mut self, out: &mut Vec<u8>);
     /// The usage reported so far (final once the stream ended).
     fn usage(&self) -> Option<Usage>;
+    /// Once the stream ended: whether the answer finished (`Some(false)`:
+    /// it was cut short or ended with an error event, so it is a failed
+    /// request for accounting and health). `None`: not tracked here.
+    fn answer_complete(&self) -> Option<bool> {
+        None
+    }
 }
 
 /// The translator for a provider's streaming answer.
@@ -60,7 +66,7 @@ pub fn stream_translator(
     }
 }
 
-const DONE: &[u8] = b"data: [DONE]\n\n";
+pub(crate) const DONE: &[u8] = b"data: [DONE]\n\n";
 
 /// The closing of a stream that broke off: an error event, then `[DONE]`.
 pub(crate) fn write_interrupted(out: &mut Vec<u8>) {
@@ -81,7 +87,7 @@ pub(crate) fn write_interrupted(out: &mut Vec<u8>) {
 /// lines up to and including the blank line that ends it. Line ends may be
 /// `\n`, `\r\n` or `\r`, and split across pieces.
 #[derive(Debug, Default)]
-struct RawEvents {
+pub(crate) struct RawEvents {
     /// The unfinished event.
     carry: Vec<u8>,
     /// How much of `carry` has been scanned for line ends.
@@ -92,7 +98,7 @@ struct RawEvents {
 
 impl RawEvents {
     /// Appends `piece` and calls `each` with every event it completes.
-    fn push(&mut self, piece: &[u8], mut each: impl FnMut(&[u8])) {
+    pub(crate) fn push(&mut self, piece: &[u8], mut each: impl FnMut(&[u8])) {
         self.carry.extend_from_slice(piece);
         let mut event_start = 0;
         let mut i = self.scanned;
@@ -120,7 +126,7 @@ impl RawEvents {
     }
 
     /// The unfinished tail, at the end of the stream.
-    fn take_tail(&mut self) -> Vec<u8> {
+    pub(crate) fn take_tail(&mut self) -> Vec<u8> {
         self.scanned = 0;
         self.line_start = 0;
         std::mem::take(&mut self.carry)
@@ -129,7 +135,7 @@ impl RawEvents {
 
 /// The `data` of one whole event (lines joined with `\n`), or `None` when it
 /// has no data line (comments, keep-alives, blank lines).
-fn event_data<'b>(event: &'b [u8], joined: &'b mut Vec<u8>) -> Option<&'b [u8]> {
+pub(crate) fn event_data<'b>(event: &'b [u8], joined: &'b mut Vec<u8>) -> Option<&'b [u8]> {
     let mut first: Option<&'b [u8]> = None;
     let mut several = false;
     let mut rest = event;
@@ -177,6 +183,8 @@ struct ChunkHead<'a> {
     choices: Option<Vec<ChoiceHead<'a>>>,
     #[serde(borrow, default)]
     usage: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    error: Option<&'a RawValue>,
     /// Groq's older placement of stream usage.
     #[serde(borrow, default)]
     x_groq: Option<GroqHead<'a>>,
@@ -206,6 +214,8 @@ struct PassState {
     usage: Option<Usage>,
     /// A choice had a non-null `finish_reason`: the answer is complete.
     finished: bool,
+    /// An error event went by (the provider's, or the gateway's own).
+    errored: bool,
     /// `data: [DONE]` went to the client.
     done: bool,
     /// Scratch for events with several data lines.
@@ -220,6 +230,7 @@ impl OpenAiPassthrough {
                 client_wants_usage,
                 usage: None,
                 finished: false,
+                errored: false,
                 done: false,
                 joined: Vec::new(),
             },
@@ -239,6 +250,7 @@ impl PassState {
             Some(data) => {
                 let seen = inspect(data);
                 self.finished |= seen.finished;
+                self.errored |= seen.error;
                 if seen.usage.is_some() {
                     self.usage = seen.usage;
                 }
@@ -256,6 +268,8 @@ struct Seen {
     /// No choices, only usage: the chunk `include_usage` adds.
     usage_only: bool,
     finished: bool,
+    /// `{"error": …}`: an error event.
+    error: bool,
 }
 
 /// Reads a chunk's usage and finish; a chunk that is not readable JSON is
@@ -270,6 +284,7 @@ fn inspect(data: &[u8]) -> Seen {
             usage: None,
             usage_only: false,
             finished: false,
+            error: false,
         };
     };
     let usage = head
@@ -282,6 +297,7 @@ fn inspect(data: &[u8]) -> Seen {
         finished: choices
             .iter()
             .any(|c| c.finish_reason.is_some_and(|r| r.get() != "null")),
+        error: head.error.is_some_and(|e| e.get() != "null"),
         usage,
     }
 }
@@ -323,11 +339,38 @@ impl StreamTranslator for OpenAiPassthrough {
     fn usage(&self) -> Option<Usage> {
         self.state.usage
     }
+
+    fn answer_complete(&self) -> Option<bool> {
+        Some(self.state.finished && !self.state.errored)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_answers_outcome_is_known_once_the_stream_ended() {
+        let finished = b"data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n";
+        let error = b"data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}}]}\n\ndata: {\"error\":{\"message\":\"m\",\"type\":\"server_error\",\"param\":null,\"code\":\"x\"}}\n\ndata: [DONE]\n\n";
+        let cut = b"data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}}]}\n\n";
+        for (body, complete) in [
+            (&finished[..], true),
+            (&error[..], false),
+            (&cut[..], false),
+        ] {
+            let mut t = OpenAiPassthrough::new(false);
+            let mut out = Vec::new();
+            t.on_chunk(body, &mut out);
+            t.on_end(&mut out);
+            assert_eq!(
+                t.answer_complete(),
+                Some(complete),
+                "{}",
+                String::from_utf8_lossy(body)
+            );
+        }
+    }
 
     fn frames(input: &[u8], piece: usize) -> Vec<Vec<u8>> {
         let mut framer = RawEvents::default();

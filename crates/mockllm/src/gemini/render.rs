@@ -2,14 +2,18 @@
 //! as a stream of them (SSE `data: {…}\r\n\r\n`, or a JSON array).
 //!
 //! Shape of an answer (the plan decides text or call):
-//! - models containing `thinking` first get a thought part
+//! - thinking answers (see [`super::request`]) first get a thought part
 //!   (`thought: true`) and report `thoughtsTokenCount`; their text answer
 //!   carries a `thoughtSignature` on its last part;
 //! - a function call is one `functionCall{name, args:{"mock":true}}` part
-//!   (no `id`, as the Developer API sends them), signed for `gemini-3` and
-//!   `thinking` models;
-//! - usage: `promptTokenCount` (input words), `candidatesTokenCount`,
-//!   `thoughtsTokenCount` (thinking models), `totalTokenCount` = their sum.
+//!   (no `id`, as the Developer API sends them), several with
+//!   `parallel-tools`; the first is signed for `gemini-3` and thinking
+//!   answers (Gemini signs only the first of parallel calls);
+//! - `finishReason`: `STOP` (stop sequences too), `MAX_TOKENS`, or
+//!   `SAFETY` (`content-filter`);
+//! - usage: `promptTokenCount` (input words, cache included),
+//!   `cachedContentTokenCount` (with `cached-<n>`), `candidatesTokenCount`,
+//!   `thoughtsTokenCount` (thinking), `totalTokenCount` = their sum.
 //!
 //! Streams: the thought part, then one event per word of text, each with the
 //! usage so far; the last text event carries `finishReason`. A call comes
@@ -23,12 +27,8 @@ use serde_json::{json, Value};
 
 use super::{GenerateRequest, Method, RESPONSE_ID_HEADER};
 use crate::dispatch::json_response;
-use crate::plan::{pieces, text, Reply};
+use crate::plan::{pieces, text, Reply, THOUGHT};
 use crate::sse;
-use crate::tokens::words;
-
-/// The thought summary of thinking models.
-const THOUGHT: &str = "Thinking about the request.";
 
 /// Base64 of `mock-thought-signature`.
 pub(crate) const SIGNATURE: &str = "bW9jay10aG91Z2h0LXNpZ25hdHVyZQ==";
@@ -90,26 +90,30 @@ fn signed(request: &GenerateRequest) -> bool {
     request.gemini3 || request.thinking
 }
 
-fn thought_tokens(request: &GenerateRequest) -> Option<u64> {
-    request.thinking.then(|| words(THOUGHT))
-}
-
 fn usage(request: &GenerateRequest, candidates: u64) -> Value {
     let prompt = request.plan.input_tokens;
-    let thoughts = thought_tokens(request);
+    let thoughts = request.plan.reasoning_tokens();
     let mut usage = json!({
         "promptTokenCount": prompt,
         "candidatesTokenCount": candidates,
-        "totalTokenCount": prompt + candidates + thoughts.unwrap_or(0),
+        "totalTokenCount": prompt + candidates + thoughts,
     });
-    if let Some(thoughts) = thoughts {
+    if request.thinking {
         set(&mut usage, "thoughtsTokenCount", json!(thoughts));
+    }
+    if request.plan.cached_tokens > 0 {
+        set(
+            &mut usage,
+            "cachedContentTokenCount",
+            json!(request.plan.cached_tokens),
+        );
     }
     usage
 }
 
 fn finish_reason(request: &GenerateRequest) -> &'static str {
     match request.plan.reply {
+        Reply::Text { .. } if request.plan.filtered => "SAFETY",
         Reply::Text {
             truncated: true, ..
         } => "MAX_TOKENS",
@@ -117,12 +121,21 @@ fn finish_reason(request: &GenerateRequest) -> &'static str {
     }
 }
 
-fn call_part(request: &GenerateRequest, name: &str) -> Value {
-    let mut part = json!({"functionCall": {"name": name, "args": {"mock": true}}});
-    if signed(request) {
-        set(&mut part, "thoughtSignature", json!(SIGNATURE));
-    }
-    part
+/// Every call of the answer; only the first carries the signature.
+fn call_parts(request: &GenerateRequest) -> Vec<Value> {
+    request
+        .plan
+        .calls()
+        .into_iter()
+        .enumerate()
+        .map(|(k, name)| {
+            let mut part = json!({"functionCall": {"name": name, "args": {"mock": true}}});
+            if k == 0 && signed(request) {
+                set(&mut part, "thoughtSignature", json!(SIGNATURE));
+            }
+            part
+        })
+        .collect()
 }
 
 fn response(
@@ -158,7 +171,7 @@ fn whole(request: &GenerateRequest, response_id: &str) -> Value {
             }
             parts.push(part);
         }
-        Reply::ToolCall { name } => parts.push(call_part(request, name)),
+        Reply::ToolCall { .. } => parts.extend(call_parts(request)),
     }
     let output = request.plan.output_tokens();
     response(
@@ -191,12 +204,12 @@ fn events(request: &GenerateRequest, response_id: &str) -> Vec<Value> {
                 events.push(response(request, response_id, vec![part], finish, so_far));
             }
         }
-        Reply::ToolCall { name } => {
+        Reply::ToolCall { .. } => {
             let output = request.plan.output_tokens();
             events.push(response(
                 request,
                 response_id,
-                vec![call_part(request, name)],
+                call_parts(request),
                 None,
                 output,
             ));

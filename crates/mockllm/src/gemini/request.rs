@@ -16,13 +16,21 @@
 //!
 //! Input tokens are the words of every text part (system instruction
 //! included) and of the strings inside function responses.
+//!
+//! The answer thinks (a thought part, `thoughtsTokenCount`) for models named
+//! with `thinking` and for requests with `thinkingConfig.includeThoughts`
+//! and a budget other than 0; `stopSequences` cut the text; scenario tokens
+//! ([`crate::plan::scenario`]) come from the `x-mock-scenario` header or the
+//! model in the URL.
 
 use serde_json::{Map, Value};
+
+use axum::http::HeaderMap;
 
 use super::tools::{check_tool_config, check_tools, tool_to_call, Choice};
 use super::{Call, Method};
 use crate::dispatch::ApiError;
-use crate::plan::Plan;
+use crate::plan::{Plan, Scenario};
 use crate::tokens::words;
 
 const TOP_LEVEL: [&str; 8] = [
@@ -88,8 +96,8 @@ pub(crate) struct GenerateRequest {
     pub model: String,
     pub method: Method,
     pub plan: Plan,
-    /// `thinking` in the model name: a thought part, `thoughtsTokenCount`
-    /// and a signature on the answer.
+    /// `thinking` in the model name, or thought summaries asked for: a
+    /// thought part, `thoughtsTokenCount` and a signature on the answer.
     pub thinking: bool,
     /// `gemini-3` in the model name: calls carry a signature and history
     /// must return it.
@@ -119,7 +127,11 @@ pub(super) fn get<'v>(object: &'v Map<String, Value>, camel: &str) -> Option<&'v
     object.get(camel).or_else(|| object.get(&snake(camel)))
 }
 
-fn check_known(object: &Map<String, Value>, known: &[&str], at: &str) -> Result<(), ApiError> {
+pub(super) fn check_known(
+    object: &Map<String, Value>,
+    known: &[&str],
+    at: &str,
+) -> Result<(), ApiError> {
     match object.keys().find(|k| {
         !known
             .iter()
@@ -140,7 +152,20 @@ pub(super) fn object<'v>(value: &'v Value, at: &str) -> Result<&'v Map<String, V
     })
 }
 
-pub(crate) fn parse(call: Call, body: &Value) -> Result<GenerateRequest, ApiError> {
+/// What the answer needs from `generationConfig`.
+#[derive(Debug, Default)]
+struct Generation {
+    max_tokens: Option<u64>,
+    stops: Vec<String>,
+    /// `thinkingConfig.includeThoughts` with a budget other than 0.
+    thoughts: bool,
+}
+
+pub(crate) fn parse(
+    call: Call,
+    body: &Value,
+    headers: &HeaderMap,
+) -> Result<GenerateRequest, ApiError> {
     let top = object(body, "")?;
     check_known(top, &TOP_LEVEL, "")?;
     let gemini3 = call.model.contains("gemini-3");
@@ -166,9 +191,9 @@ pub(crate) fn parse(call: Call, body: &Value) -> Result<GenerateRequest, ApiErro
     if let Some(system) = get(top, "systemInstruction") {
         check_system(system)?;
     }
-    let max_tokens = match get(top, "generationConfig") {
+    let generation = match get(top, "generationConfig") {
         Some(config) => check_generation_config(config)?,
-        None => None,
+        None => Generation::default(),
     };
     let declared = match get(top, "tools") {
         Some(tools) => check_tools(tools)?,
@@ -179,9 +204,19 @@ pub(crate) fn parse(call: Call, body: &Value) -> Result<GenerateRequest, ApiErro
         None => Choice::default(),
     };
     let tool = tool_to_call(contents, &declared, &choice);
-    let plan = Plan::new("gemini", &call.model, max_tokens, tool, input_tokens(top));
+    let thinking = call.model.contains("thinking") || generation.thoughts;
+    let plan = Plan::new(
+        "gemini",
+        &call.model,
+        generation.max_tokens,
+        tool,
+        input_tokens(top),
+    )
+    .with_stop(&generation.stops)
+    .with_reasoning(thinking)
+    .with_scenario(Scenario::from_request(headers, &call.model), &declared);
     Ok(GenerateRequest {
-        thinking: call.model.contains("thinking"),
+        thinking,
         gemini3,
         model: call.model,
         method: call.method,
@@ -318,19 +353,29 @@ fn check_system(system: &Value) -> Result<(), ApiError> {
     }
 }
 
-/// Returns `maxOutputTokens`.
-fn check_generation_config(config: &Value) -> Result<Option<u64>, ApiError> {
+fn check_generation_config(config: &Value) -> Result<Generation, ApiError> {
     let at = "generation_config";
     let config = object(config, at)?;
     check_known(config, &GENERATION_CONFIG, at)?;
-    if let Some(stops) = get(config, "stopSequences") {
-        let count = stops.as_array().map(Vec::len);
+    let mut stops = Vec::new();
+    if let Some(list) = get(config, "stopSequences") {
+        let count = list.as_array().map(Vec::len);
         if count.is_none_or(|n| n > MAX_STOP_SEQUENCES) {
             return Err(invalid(
                 "* GenerateContentRequest.generation_config.stop_sequences: the number of stop_sequences must be in range 1 to 6 exclusive.",
             ));
         }
+        stops = list
+            .as_array()
+            .map(|l| {
+                l.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
     }
+    let mut thoughts = false;
     let max_tokens = match get(config, "maxOutputTokens") {
         None => None,
         Some(v) => match v.as_u64() {
@@ -358,13 +403,19 @@ fn check_generation_config(config: &Value) -> Result<Option<u64>, ApiError> {
                 "Invalid value at 'generation_config.thinking_config.thinking_level'.",
             ));
         }
+        thoughts = get(thinking, "includeThoughts") == Some(&Value::Bool(true))
+            && get(thinking, "thinkingBudget").and_then(Value::as_i64) != Some(0);
     }
     if get(config, "responseSchema").is_some() && get(config, "responseJsonSchema").is_some() {
         return Err(invalid(
             "responseSchema and responseJsonSchema cannot both be set.",
         ));
     }
-    Ok(max_tokens)
+    Ok(Generation {
+        max_tokens,
+        stops,
+        thoughts,
+    })
 }
 
 /// Words of every string inside a value.

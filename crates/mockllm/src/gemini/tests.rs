@@ -24,7 +24,7 @@ fn base() -> Value {
 }
 
 fn rejected(model: &str, body: &Value) -> String {
-    let error = parse(call(model), body).unwrap_err();
+    let error = parse(call(model), body, &HeaderMap::new()).unwrap_err();
     assert_eq!(error.kind, ErrorKind::InvalidRequest, "{body}");
     error.message
 }
@@ -69,7 +69,7 @@ fn keys_from_header_or_query() {
 
 #[test]
 fn parses_a_minimal_request() {
-    let request = parse(call("gemini-2.5-flash"), &base()).unwrap();
+    let request = parse(call("gemini-2.5-flash"), &base(), &HeaderMap::new()).unwrap();
     assert_eq!(request.model, "gemini-2.5-flash");
     assert_eq!(request.plan.input_tokens, 4);
     assert!(!request.thinking && !request.gemini3);
@@ -83,7 +83,7 @@ fn snake_case_fields_are_accepted() {
         "contents": [{"parts": [{"text": "a b"}]}],
         "generation_config": {"max_output_tokens": 2, "stop_sequences": ["z"]}
     });
-    let request = parse(call("m"), &body).unwrap();
+    let request = parse(call("m"), &body, &HeaderMap::new()).unwrap();
     assert!(matches!(
         request.plan.reply,
         Reply::Text {
@@ -171,18 +171,23 @@ fn gemini_3_requires_the_first_signature_of_each_step() {
     assert!(message.contains("default_api:f"));
     // Parallel calls after the first need none; the documented escape value works.
     for sig in ["c2ln", "skip_thought_signature_validator"] {
-        let request = parse(call("gemini-3-pro-preview"), &history(Some(sig))).unwrap();
+        let request = parse(
+            call("gemini-3-pro-preview"),
+            &history(Some(sig)),
+            &HeaderMap::new(),
+        )
+        .unwrap();
         assert_eq!(request.plan.input_tokens, 1 + 3);
     }
     // Older models do not check.
-    assert!(parse(call("gemini-2.5-flash"), &history(None)).is_ok());
+    assert!(parse(call("gemini-2.5-flash"), &history(None), &HeaderMap::new()).is_ok());
 }
 
 #[test]
 fn at_most_five_stop_sequences() {
     let mut body = base();
     body["generationConfig"] = json!({"stopSequences": ["a", "b", "c", "d", "e"]});
-    assert!(parse(call("m"), &body).is_ok());
+    assert!(parse(call("m"), &body, &HeaderMap::new()).is_ok());
     body["generationConfig"] = json!({"stopSequences": ["a", "b", "c", "d", "e", "f"]});
     assert!(rejected("m", &body).contains("range 1 to 6 exclusive"));
 }
@@ -198,7 +203,11 @@ fn with_tools(mut body: Value, config: Option<Value>) -> Value {
 }
 
 fn tool_of(body: &Value) -> Option<String> {
-    match parse(call("m"), body).unwrap().plan.reply {
+    match parse(call("m"), body, &HeaderMap::new())
+        .unwrap()
+        .plan
+        .reply
+    {
         Reply::ToolCall { name } => Some(name),
         Reply::Text { .. } => None,
     }

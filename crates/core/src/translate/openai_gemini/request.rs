@@ -357,12 +357,24 @@ pub(super) fn thinking_config(effort: &str, model: &str) -> Result<ThinkingConfi
     })
 }
 
-/// `/models/{model}:generateContent`, or the SSE streaming method. The model
-/// is one path segment: everything but RFC 3986 unreserved characters is
-/// percent-encoded (a `models/` prefix, Gemini's resource name, is dropped).
+/// `/models/{model}:generateContent`, or the SSE streaming method.
 pub(super) fn path_suffix(model: &str, stream: bool) -> String {
+    model_path(
+        model,
+        if stream {
+            "streamGenerateContent?alt=sse"
+        } else {
+            "generateContent"
+        },
+    )
+}
+
+/// `/models/{model}:{method}`. The model is one path segment: everything but
+/// RFC 3986 unreserved characters is percent-encoded (a `models/` prefix,
+/// Gemini's resource name, is dropped).
+pub(super) fn model_path(model: &str, method: &str) -> String {
     let model = model.strip_prefix("models/").unwrap_or(model);
-    let mut path = String::with_capacity(model.len() + 48);
+    let mut path = String::with_capacity(model.len() + method.len() + 16);
     path.push_str("/models/");
     for byte in model.bytes() {
         if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
@@ -372,11 +384,8 @@ pub(super) fn path_suffix(model: &str, stream: bool) -> String {
             let _ = write!(path, "%{byte:02X}");
         }
     }
-    path.push_str(if stream {
-        ":streamGenerateContent?alt=sse"
-    } else {
-        ":generateContent"
-    });
+    path.push(':');
+    path.push_str(method);
     path
 }
 
