@@ -17,6 +17,7 @@ import json
 import os
 import selectors
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -158,6 +159,7 @@ def http_get(url: str, timeout: float = 2.0) -> tuple[int, bytes]:
 class Stack:
     state_dir: Path
     children: dict[str, Child] = field(default_factory=dict)
+    refusing_socket: socket.socket | None = None
     gateway_port: int = 0
     admin_port: int = 0
     # `--set` values the gateway file was generated with (ports, paths).
@@ -230,6 +232,9 @@ class Stack:
         # Envoy first so nothing is mid-flight to a stopped child.
         for name in ["envoy", *[n for n in self.children if n != "envoy"]]:
             self.stop_child(name)
+        if self.refusing_socket is not None:
+            self.refusing_socket.close()
+            self.refusing_socket = None
 
 
 def start_stack(
@@ -279,7 +284,12 @@ def start_stack(
                 state_dir,
             )
         stack.start_accounting()
+        # Bound but never listening: connections to it are refused, and the
+        # port stays ours (no other process can take it) until the stack stops.
+        stack.refusing_socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        stack.refusing_socket.bind(("127.0.0.1", 0))
         stack.gateway_vars = {
+            "unreachable_port": str(stack.refusing_socket.getsockname()[1]),
             "listen_port": str(listen_port),
             "admin_port": str(admin_port),
             "wasm_path": str(WASM),

@@ -15,6 +15,11 @@ CASES = [
     ("demo-failover-500", "mock-openai", "fault-500", "claude-sonnet-4-5"),
     ("demo-failover-503", "mock-anthropic", "fault-503", "gpt-4o-mini"),
     ("demo-failover-reset", "mock-openai", "fault-reset", "claude-sonnet-4-5"),
+    # The provider's edge proxy answers an HTML 502 / 504.
+    ("demo-failover-502", "mock-openai", "fault-502", "claude-sonnet-4-5"),
+    ("demo-failover-504", "mock-openai", "fault-504", "claude-sonnet-4-5"),
+    # Connection refused: nothing listens at the first provider's address.
+    ("demo-failover-unreachable", None, None, "claude-sonnet-4-5"),
     # Per-try timeout: the first provider is still silent after 300 ms.
     ("demo-failover-timeout", "mock-openai", "slow-5000", "claude-sonnet-4-5"),
 ]
@@ -39,14 +44,15 @@ def completion(client, auth, model, stream):
 
 
 @pytest.mark.parametrize("stream", [False, True], ids=["json", "sse"])
-@pytest.mark.parametrize("model,failing,fault,served", CASES, ids=[c[2] for c in CASES])
+@pytest.mark.parametrize("model,failing,fault,served", CASES, ids=[c[2] or "connect-failure" for c in CASES])
 def test_fault_is_served_by_the_next_provider(stack, client, auth, model, failing, fault, served, stream):
     clear_mocks(stack)
     headers, usage = completion(client, auth, model, stream)
     assert headers["x-switchboard-model"] == served
     assert headers["x-envoy-attempt-count"] == "2"
-    [failed] = mock_requests(stack, failing)
-    assert fault in (failed["fault"] or "")
+    if failing is not None:
+        [failed] = mock_requests(stack, failing)
+        assert fault in (failed["fault"] or "")
     row = wait_for(lambda: usage_row(stack.accounting_db, headers["x-request-id"]), "the usage row")
     assert row["attempts"] == 2
     assert row["model_served"] == served

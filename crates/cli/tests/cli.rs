@@ -30,6 +30,7 @@ fn demo_sets() -> Vec<String> {
         "groq_port=6",
         "deepseek_port=7",
         "zhipu_port=8",
+        "unreachable_port=9",
         "accounting_port=3",
         "flush_interval_ms=100",
     ]

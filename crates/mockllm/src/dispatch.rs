@@ -193,6 +193,11 @@ pub(crate) async fn handle<P: Provider>(
         }
     }
 
+    if let Some(FaultKind::Gateway(status)) = fault.kind {
+        info!(%method, %path, status, fault = label, "request");
+        return gateway_page(status);
+    }
+
     let response = respond::<P>(
         &state,
         &parts.uri,
@@ -202,6 +207,22 @@ pub(crate) async fn handle<P: Provider>(
         conn.is_some(),
     );
     info!(%method, %path, status = response.status().as_u16(), fault = label, "request");
+    response
+}
+
+/// What a provider's edge proxy answers when its API is unreachable: an HTML
+/// page, not the API's JSON error.
+fn gateway_page(status: u16) -> Response {
+    let code = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY);
+    let reason = code.canonical_reason().unwrap_or("Error");
+    let page = format!(
+        "<html><head><title>{status} {reason}</title></head><body><center><h1>{status} {reason}</h1></center></body></html>\n"
+    );
+    let mut response = Response::new(axum::body::Body::from(page));
+    *response.status_mut() = code;
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html"));
     response
 }
 

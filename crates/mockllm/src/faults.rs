@@ -10,6 +10,8 @@
 //! | `fault-500`       | 500 with the provider's server error                          |
 //! | `fault-503`       | 503 with the provider's unavailable/overloaded error          |
 //! | `fault-529`       | 529 with the provider's overloaded error                      |
+//! | `fault-502`       | 502 HTML page, as the provider's edge proxy sends it          |
+//! | `fault-504`       | 504 HTML page, as the provider's edge proxy sends it          |
 //! | `fault-reset`     | TCP connection reset (RST), no HTTP response at all           |
 //! | `midstream-reset` | streaming only: a few events, then the connection drops       |
 //! | `slow-<ms>`       | wait `<ms>` milliseconds before the response headers          |
@@ -30,6 +32,8 @@ pub const FAULT_HEADER: &str = "x-mock-fault";
 pub enum FaultKind {
     /// Answer with this HTTP status (429, 500, 503 or 529) and a provider error body.
     Status(u16),
+    /// A 502/504 HTML page from the provider's front proxy, not its API.
+    Gateway(u16),
     /// Close the connection with an RST before any response byte.
     Reset,
     /// Streaming responses break after the first content event.
@@ -45,11 +49,13 @@ pub struct Fault {
     pub retry_after_s: Option<u64>,
 }
 
-const KINDS: [(&str, FaultKind); 6] = [
+const KINDS: [(&str, FaultKind); 8] = [
     ("fault-429", FaultKind::Status(429)),
     ("fault-500", FaultKind::Status(500)),
     ("fault-503", FaultKind::Status(503)),
     ("fault-529", FaultKind::Status(529)),
+    ("fault-502", FaultKind::Gateway(502)),
+    ("fault-504", FaultKind::Gateway(504)),
     ("fault-reset", FaultKind::Reset),
     ("midstream-reset", FaultKind::MidstreamReset),
 ];

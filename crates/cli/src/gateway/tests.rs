@@ -19,6 +19,7 @@ pub(crate) fn demo_vars() -> Vars {
         "groq_port=18006",
         "deepseek_port=18007",
         "zhipu_port=18008",
+        "unreachable_port=18009",
         "accounting_port=18003",
         "flush_interval_ms=100",
     ])
