@@ -1,8 +1,11 @@
 //! Micro-benchmarks of the core's request path, natively in release mode:
 //!
 //! ```text
-//! cargo run --release -p switchboard-core --example microbench [-- --quick] [-- --json FILE]
+//! cargo run --release -p switchboard-core --example microbench [-- --quick] [-- --json FILE] [-- --only PREFIX]
 //! ```
+//!
+//! `--only PREFIX` runs only the cases whose name starts with `PREFIX` (e.g.
+//! `--only classify`), for quick back-to-back comparisons of one area.
 //!
 //! Cases: config load (500 models, 10k keys), authentication, request parse,
 //! routing, classification, request translation (OpenAI → OpenAI model splice
@@ -47,6 +50,7 @@ struct Bench {
     sample_ms: u128,
     samples: usize,
     results: Vec<Value>,
+    only: Option<String>,
 }
 
 fn cpu_ns() -> Option<u64> {
@@ -69,6 +73,11 @@ fn timed(iters: u64, f: &mut impl FnMut()) -> f64 {
 }
 
 impl Bench {
+    /// Whether the case `name` was selected (`--only`).
+    fn wants(&self, name: &str) -> bool {
+        self.only.as_deref().is_none_or(|p| name.starts_with(p))
+    }
+
     /// Median ns per call of `f`.
     fn ns_per_op(&self, mut f: impl FnMut()) -> f64 {
         // Warm up and calibrate: double until one batch takes ≥ 1/4 sample.
@@ -101,6 +110,9 @@ impl Bench {
     }
 
     fn case(&mut self, name: &str, bytes: usize, f: impl FnMut()) {
+        if !self.wants(name) {
+            return;
+        }
         let ns = self.ns_per_op(f);
         self.report(name, bytes, ns, None);
     }
@@ -300,25 +312,31 @@ fn main() {
         sample_ms: if quick { 40 } else { 150 },
         samples: if quick { 3 } else { 7 },
         results: Vec::new(),
+        only: args
+            .iter()
+            .position(|a| a == "--only")
+            .and_then(|i| args.get(i + 1).cloned()),
     };
 
     // Config load: what `on_configure` does (and every hot reload).
     let config_json = big_policy_config();
-    let mut load_ns: Vec<f64> = (0..if quick { 3 } else { 7 })
-        .map(|_| {
-            timed(1, &mut || {
-                drop(black_box(Config::parse(black_box(&config_json))))
+    if b.wants("config_load") {
+        let mut load_ns: Vec<f64> = (0..if quick { 3 } else { 7 })
+            .map(|_| {
+                timed(1, &mut || {
+                    drop(black_box(Config::parse(black_box(&config_json))))
+                })
             })
-        })
-        .collect();
-    load_ns.sort_by(|a, b| a.total_cmp(b));
-    let ns = load_ns[load_ns.len() / 2];
-    b.report(
-        "config_load_500_models_10k_keys",
-        config_json.len(),
-        ns,
-        None,
-    );
+            .collect();
+        load_ns.sort_by(|a, b| a.total_cmp(b));
+        let ns = load_ns[load_ns.len() / 2];
+        b.report(
+            "config_load_500_models_10k_keys",
+            config_json.len(),
+            ns,
+            None,
+        );
+    }
     let config = Config::parse(&config_json).expect("big config parses");
 
     // Policy request path, step by step.
@@ -420,6 +438,9 @@ fn main() {
         ),
     ];
     for (name, schema, events, wants_usage) in streams {
+        if !b.wants(name) {
+            continue;
+        }
         let whole: Vec<u8> = events.concat();
         let n = events.len() as f64;
         let mut out = Vec::with_capacity(whole.len() * 2);

@@ -79,6 +79,69 @@ const fn ascii_run(b: u8) -> Run {
     }
 }
 
+/// [`Class`] of an ASCII byte, as a table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Lower,
+    Upper,
+    Digit,
+    Punct,
+    Space,
+    Newline,
+    Control,
+}
+
+impl Kind {
+    const fn of(b: u8) -> Kind {
+        match b {
+            b'a'..=b'z' => Kind::Lower,
+            b'A'..=b'Z' => Kind::Upper,
+            b'0'..=b'9' => Kind::Digit,
+            b' ' | b'\t' | 0x0b | 0x0c => Kind::Space,
+            b'\n' | b'\r' => Kind::Newline,
+            0..=0x1f | 0x7f => Kind::Control,
+            _ => Kind::Punct,
+        }
+    }
+
+    const fn run(self) -> Run {
+        match self {
+            Kind::Lower | Kind::Upper => Run::Word,
+            Kind::Digit => Run::Digits,
+            Kind::Punct => Run::Punct,
+            Kind::Space | Kind::Newline => Run::Space,
+            Kind::Control => Run::None,
+        }
+    }
+}
+
+/// [`Kind::of`] every ASCII byte (built at compile time; slice patterns
+/// because indexing is not allowed here).
+static ASCII_KIND: [Kind; 128] = {
+    let mut table = [Kind::Punct; 128];
+    let mut rest: &mut [Kind] = &mut table;
+    let mut b = 0u8;
+    while let [slot, tail @ ..] = rest {
+        *slot = Kind::of(b);
+        b += 1;
+        rest = tail;
+    }
+    table
+};
+
+/// [`Kind::run`] of every ASCII byte.
+static ASCII_RUN: [Run; 128] = {
+    let mut table = [Run::None; 128];
+    let mut rest: &mut [Run] = &mut table;
+    let mut b = 0u8;
+    while let [slot, tail @ ..] = rest {
+        *slot = Kind::of(b).run();
+        b += 1;
+        rest = tail;
+    }
+    table
+};
+
 /// What one character is, as far as the pre-tokenizer is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Class {
@@ -132,7 +195,10 @@ fn class_of(c: char) -> Class {
 }
 
 /// A streaming estimator: feed characters in order, read the estimate at the end.
-/// The classifier feeds it during its single pass over a request's text.
+/// The classifier feeds it during its single pass over a request's text, with
+/// runs of letters and of spaces its scanner has already found
+/// (`ascii_letters`, `ascii_spaces`) and single ASCII bytes (`push_ascii_byte`);
+/// every way of feeding a text gives the same estimate as `push` per character.
 #[derive(Debug, Clone)]
 pub struct TokenCounter {
     milli: u64,
@@ -170,12 +236,103 @@ impl TokenCounter {
 
     /// Feed a run of ASCII bytes (bytes ≥ 0x80 count as U+FFFD).
     pub fn push_ascii(&mut self, run: &[u8]) {
-        for &b in run {
+        let mut rest = run;
+        while let Some(&b) = rest.first() {
+            if b.is_ascii_alphabetic() {
+                let n = rest
+                    .iter()
+                    .position(|c| !c.is_ascii_alphabetic())
+                    .unwrap_or(rest.len());
+                self.ascii_letters(b.is_ascii_uppercase(), n);
+                rest = rest.get(n..).unwrap_or(&[]);
+                continue;
+            }
             self.push(if b.is_ascii() {
                 char::from(b)
             } else {
                 char::REPLACEMENT_CHARACTER
             });
+            rest = rest.get(1..).unwrap_or(&[]);
+        }
+    }
+
+    /// Feed `n` ASCII letters at once (the classifier's scanner already found
+    /// the run); `first_upper` tells whether the first one is a capital. The
+    /// same as pushing them one by one, at the cost of one.
+    #[inline]
+    pub(crate) fn ascii_letters(&mut self, first_upper: bool, n: usize) {
+        if n == 0 {
+            return;
+        }
+        if self.run != Run::Word {
+            // After a space (the usual case) without the general `match`.
+            if self.run == Run::Space {
+                self.add(self.space_cost(true));
+            } else {
+                self.close(true);
+            }
+            self.run = Run::Word;
+            self.run_len = 0;
+            self.run_extra = 0;
+            self.run_newline = false;
+            self.run_upper = first_upper;
+        }
+        let n = u32::try_from(n).unwrap_or(u32::MAX);
+        self.run_len = self.run_len.saturating_add(n);
+    }
+
+    /// Feed `n` ASCII spaces at once; the same as pushing them one by one.
+    #[inline]
+    pub(crate) fn ascii_spaces(&mut self, n: usize) {
+        if n == 0 {
+            return;
+        }
+        if self.run != Run::Space {
+            // After a word (the usual case) without the general `match`.
+            if self.run == Run::Word {
+                self.add(self.word_cost());
+            } else {
+                self.close(true);
+            }
+            self.run = Run::Space;
+            self.run_len = 0;
+            self.run_extra = 0;
+            self.run_newline = false;
+            self.run_upper = false;
+        }
+        let n = u32::try_from(n).unwrap_or(u32::MAX);
+        self.run_len = self.run_len.saturating_add(n);
+        self.run_extra = self.run_extra.saturating_add(n);
+    }
+
+    /// Feed one ASCII byte that is not a letter (letters come in runs, see
+    /// [`Self::ascii_letters`]); the same as `push`, with the classification
+    /// from a table and no indirect jump (the classifier calls this for every
+    /// space and punctuation mark).
+    #[inline]
+    pub(crate) fn push_ascii_byte(&mut self, b: u8) {
+        let kind = ASCII_KIND
+            .get(usize::from(b))
+            .copied()
+            .unwrap_or(Kind::Control);
+        let run = ASCII_RUN.get(usize::from(b)).copied().unwrap_or(Run::None);
+        if run != self.run || run == Run::None {
+            // Everything but a digit takes the one space before it into its piece.
+            self.close(run != Run::Digits);
+            self.run = run;
+            self.run_len = 0;
+            self.run_extra = 0;
+            self.run_newline = false;
+            self.run_upper = kind == Kind::Upper;
+        }
+        self.run_len = self.run_len.saturating_add(1);
+        if kind == Kind::Space {
+            self.run_extra = self.run_extra.saturating_add(1);
+        } else if kind == Kind::Newline {
+            self.run_newline = true;
+            self.run_extra = 0;
+        } else if kind == Kind::Control {
+            self.add(cost::SYMBOL);
         }
     }
 
@@ -259,40 +416,39 @@ impl TokenCounter {
         let n = self.run_len;
         match self.run {
             Run::None => 0,
-            Run::Word => {
-                let mut m = cost::WORD;
-                if n > cost::WORD_SHORT {
-                    let mid = n.min(cost::WORD_LONG) - cost::WORD_SHORT;
-                    m = m.saturating_add(mid.saturating_mul(cost::WORD_MID_PER_LETTER));
-                }
-                if n > cost::WORD_LONG {
-                    let long = n - cost::WORD_LONG;
-                    m = m.saturating_add(long.saturating_mul(cost::WORD_LONG_PER_LETTER));
-                }
-                if self.run_upper && n >= 5 {
-                    m = m.saturating_add(cost::WORD_CAPITAL);
-                }
-                m.saturating_add(self.run_extra.saturating_mul(cost::WORD_ACCENT))
-            }
+            Run::Word => self.word_cost(),
             Run::Digits => n.div_ceil(3).saturating_mul(cost::DIGIT_GROUP),
             Run::Punct => cost::PUNCT_FIRST
                 .saturating_add(n.saturating_sub(3).saturating_mul(cost::PUNCT_EXTRA)),
-            Run::Space => {
-                let trailing = if next_absorbs_space {
-                    self.run_extra.saturating_sub(1)
-                } else {
-                    self.run_extra
-                };
-                let mut m = 0;
-                if self.run_newline {
-                    m += cost::WHITESPACE;
-                }
-                if trailing > 0 {
-                    m += cost::WHITESPACE;
-                }
-                m
-            }
+            Run::Space => self.space_cost(next_absorbs_space),
         }
+    }
+
+    /// [`Self::run_cost`] of a word run.
+    #[inline]
+    fn word_cost(&self) -> u32 {
+        // Without branches on the length: words of every length are frequent,
+        // so branches here would be mispredicted.
+        let n = self.run_len;
+        let mid = n.min(cost::WORD_LONG).saturating_sub(cost::WORD_SHORT);
+        let long = n.saturating_sub(cost::WORD_LONG);
+        let capital = if self.run_upper && n >= 5 {
+            cost::WORD_CAPITAL
+        } else {
+            0
+        };
+        cost::WORD
+            .saturating_add(mid.saturating_mul(cost::WORD_MID_PER_LETTER))
+            .saturating_add(long.saturating_mul(cost::WORD_LONG_PER_LETTER))
+            .saturating_add(capital)
+            .saturating_add(self.run_extra.saturating_mul(cost::WORD_ACCENT))
+    }
+
+    /// [`Self::run_cost`] of a whitespace run.
+    #[inline]
+    fn space_cost(&self, next_absorbs_space: bool) -> u32 {
+        let trailing = self.run_extra.saturating_sub(u32::from(next_absorbs_space));
+        u32::from(self.run_newline) * cost::WHITESPACE + u32::from(trailing > 0) * cost::WHITESPACE
     }
 }
 
@@ -349,6 +505,25 @@ mod tests {
     #[test]
     fn indentation_and_newlines_are_tokens() {
         assert_eq!(estimate_tokens("a\n    b"), 4);
+    }
+
+    #[test]
+    fn ascii_runs_count_like_single_characters() {
+        let text = "Hello, World!  camelCase\tTABS\r\n    x = 1_000_000;\u{1}\u{7f} end  ";
+        let mut by_char = TokenCounter::new();
+        by_char.push_str(text);
+        let mut by_run = TokenCounter::new();
+        by_run.push_ascii(text.as_bytes());
+        assert_eq!(by_run.milli_tokens(), by_char.milli_tokens());
+        let mut by_byte = TokenCounter::new();
+        for &b in text.as_bytes() {
+            match b {
+                b' ' => by_byte.ascii_spaces(1),
+                b if b.is_ascii_alphabetic() => by_byte.ascii_letters(b.is_ascii_uppercase(), 1),
+                b => by_byte.push_ascii_byte(b),
+            }
+        }
+        assert_eq!(by_byte.milli_tokens(), by_char.milli_tokens());
     }
 
     #[test]

@@ -42,17 +42,31 @@ impl Sampled {
     }
 }
 
-/// Receives decoded text: runs of plain ASCII as slices (so consumers can loop
-/// over bytes tightly), everything else one character at a time.
+/// Receives decoded text: plain ASCII straight from the literal, in slices (so
+/// consumers can loop over bytes tightly and find the end of the plain run
+/// themselves, without a separate pass), everything else one character at a
+/// time.
 pub trait Sink {
-    fn ascii(&mut self, run: &[u8]);
+    /// Read the plain prefix of `s`: up to, not including, the first backslash or
+    /// byte ≥ 0x80 (all of `s` if there is none); return its length. Returning
+    /// less is allowed (the rest comes back through [`Sink::char`]).
+    fn text(&mut self, s: &[u8]) -> usize;
     fn char(&mut self, c: char);
+}
+
+/// Length of the plain prefix of `s` (see [`Sink::text`]).
+pub fn plain_len(s: &[u8]) -> usize {
+    s.iter()
+        .position(|&b| b == b'\\' || b >= 0x80)
+        .unwrap_or(s.len())
 }
 
 /// A closure is a sink (used where speed does not matter).
 impl<F: FnMut(char)> Sink for F {
-    fn ascii(&mut self, run: &[u8]) {
-        run.iter().for_each(|&b| self(char::from(b)));
+    fn text(&mut self, s: &[u8]) -> usize {
+        let n = plain_len(s);
+        s.iter().take(n).for_each(|&b| self(char::from(b)));
+        n
     }
     fn char(&mut self, c: char) {
         self(c);
@@ -79,7 +93,7 @@ pub fn for_each_char(raw: &str, f: &mut impl Sink) -> Sampled {
     decode(head, f);
     // The gap stands for the skipped middle: a paragraph break keeps line-based
     // features of the two samples apart.
-    f.ascii(b"\n\n");
+    f.text(b"\n\n");
     decode(tail, f);
     Sampled {
         total,
@@ -117,14 +131,14 @@ fn decode(s: &str, f: &mut impl Sink) {
     let mut rest = s;
     let mut pending_high: Option<u32> = None;
     loop {
-        // The longest plain ASCII run goes out in one call.
-        let plain = rest
-            .bytes()
-            .position(|b| b == b'\\' || b >= 0x80)
-            .unwrap_or(rest.len());
-        if plain > 0 {
+        // The plain run goes out in one call; the sink finds where it ends.
+        if rest
+            .as_bytes()
+            .first()
+            .is_some_and(|&b| b != b'\\' && b < 0x80)
+        {
             flush_high(&mut pending_high, f);
-            f.ascii(rest.as_bytes().get(..plain).unwrap_or(&[]));
+            let plain = f.text(rest.as_bytes());
             rest = rest.get(plain..).unwrap_or("");
         }
         let mut chars = rest.chars();

@@ -1,12 +1,20 @@
 //! Keyword tables: which words and CJK character sequences hint at which task.
 //!
-//! Everything is a `static` array (words behind a generated hash index, bigrams
-//! and CJK sequences sorted for binary search), so nothing is built per call and
-//! the tables cost a few kilobytes of .wasm. Latin words are
-//! stored lower-case with accents folded (`résume` → `resume`, `función` →
-//! `funcion`): the scanner folds the same way before looking a word up. CJK entries
-//! are sequences of two or three characters, matched on a sliding window because
-//! those scripts do not separate words with spaces.
+//! Everything is a `static` array built at compile time (words behind a hash
+//! index computed by `const` evaluation, bigrams and CJK sequences sorted for
+//! binary search), so nothing is built per call and the tables cost a few
+//! kilobytes of .wasm. Latin words are stored lower-case with accents folded
+//! (`résume` → `resume`, `función` → `funcion`): the scanner folds the same way
+//! before looking a word up. CJK entries are sequences of two or three
+//! characters, matched on a sliding window because those scripts do not
+//! separate words with spaces.
+//!
+//! A word is looked up by its [`WordKey`]: its bytes packed little-endian into
+//! three `u64`s, zero-padded (words longer than [`KEY_BYTES`] are never looked
+//! up; the longest entry has 20 letters). The scanner builds the key and its
+//! hash while it reads the letters, eight at a time, so a lookup is one bit test
+//! in a filter and, for the few words that pass it, a probe and a three-word
+//! compare.
 //!
 //! A word may also be a *lead* (non-zero third field): the next word then forms a
 //! bigram looked up in [`BIGRAMS`] (`tl;dr`, `what do you think`, `key points`,
@@ -40,39 +48,111 @@ impl Cue {
     }
 }
 
-/// FNV-1a, fed one byte at a time while the scanner builds a word, so a lookup
-/// costs one probe instead of a binary search of string compares.
-pub(super) const FNV_SEED: u32 = 0x811c_9dc5;
+/// Bytes of a word that fit a [`WordKey`].
+pub(super) const KEY_BYTES: usize = 24;
 
-pub(super) const fn fnv(hash: u32, byte: u8) -> u32 {
-    (hash ^ byte as u32).wrapping_mul(0x0100_0193)
+/// A word's bytes, little-endian in three `u64`s, zero-padded. Letters are
+/// never zero, so the key also encodes the length.
+pub(super) type WordKey = [u64; 3];
+
+/// The key of a word of at most [`KEY_BYTES`] bytes (longer ones are cut; they
+/// are never looked up).
+pub(super) const fn key_of(w: &[u8]) -> WordKey {
+    let mut key = [0u64; 3];
+    let mut rest = w;
+    let mut i = 0;
+    while let [b, tail @ ..] = rest {
+        if i >= KEY_BYTES {
+            break;
+        }
+        let word = i / 8;
+        key = match word {
+            0 => [key[0] | ((*b as u64) << (8 * (i % 8))), key[1], key[2]],
+            1 => [key[0], key[1] | ((*b as u64) << (8 * (i % 8))), key[2]],
+            _ => [key[0], key[1], key[2] | ((*b as u64) << (8 * (i % 8)))],
+        };
+        rest = tail;
+        i += 1;
+    }
+    key
 }
 
-const SLOT_MASK: usize = SLOTS.len() - 1;
+/// The bytes of a key (the word followed by zeros).
+pub(super) fn key_bytes(key: &WordKey) -> [u8; KEY_BYTES] {
+    let mut out = [0u8; KEY_BYTES];
+    for (chunk, word) in out.chunks_exact_mut(8).zip(key) {
+        chunk.copy_from_slice(&word.to_le_bytes());
+    }
+    out
+}
 
-/// Look up a folded, lower-case ASCII word whose FNV-1a hash is `hash`: its cue
-/// and its lead id (0 = none).
-pub(super) fn word_hashed(w: &[u8], hash: u32) -> (Cue, u8) {
-    let mut slot = usize::try_from(hash).unwrap_or(0) & SLOT_MASK;
-    for _ in 0..SLOTS.len() {
+/// Multipliers of the three words of a key in its hash.
+pub(super) const HASH_MUL: [u64; 3] = [
+    0x9E37_79B9_7F4A_7C15,
+    0xBF58_476D_1CE4_E5B9,
+    0x94D0_49BB_1331_11EB,
+];
+
+/// The hash of a key: a sum of products, so it can be built incrementally as
+/// letters are OR-ed into the key (the bytes never overlap, so OR is a sum and
+/// the product distributes); its top bits pick the slot (Fibonacci hashing).
+pub(super) const fn hash_of(key: &WordKey) -> u64 {
+    key[0]
+        .wrapping_mul(HASH_MUL[0])
+        .wrapping_add(key[1].wrapping_mul(HASH_MUL[1]))
+        .wrapping_add(key[2].wrapping_mul(HASH_MUL[2]))
+}
+
+const fn slot_of(hash: u64) -> usize {
+    (hash >> (64 - SLOT_BITS)) as usize
+}
+
+/// Bit of a hash in [`FILTER`].
+const fn filter_bit(hash: u64) -> usize {
+    (hash >> (64 - FILTER_BITS)) as usize
+}
+
+const SLOT_BITS: u32 = 11;
+const SLOT_COUNT: usize = 1 << SLOT_BITS;
+const SLOT_MASK: usize = SLOT_COUNT - 1;
+/// Most words are not in the lexicon; a bitmap 8× as large as the slot table
+/// (2 KB, 3% of it set) answers "no" without a probe and with a well
+/// predicted branch.
+const FILTER_BITS: u32 = 14;
+
+/// Look up a word by its key and [`hash_of`] it: its cue and its lead id
+/// (0 = none).
+#[inline]
+pub(super) fn word_key(key: &WordKey, hash: u64) -> (Cue, u8) {
+    let bit = filter_bit(hash);
+    let maybe = FILTER
+        .get(bit / 64)
+        .is_some_and(|w| w >> (bit % 64) & 1 != 0);
+    if !maybe {
+        return (Cue::None, 0);
+    }
+    let mut slot = slot_of(hash);
+    for _ in 0..SLOT_COUNT {
         let index = match SLOTS.get(slot) {
             Some(&0) | None => return (Cue::None, 0),
             Some(&i) => usize::from(i) - 1,
         };
-        if let Some(&(k, cue, lead)) = WORDS.get(index) {
-            if k == w {
-                return (cue, lead);
-            }
+        if KEYS.get(index) == Some(key) {
+            return WORDS.get(index).map_or((Cue::None, 0), |&(_, c, l)| (c, l));
         }
         slot = (slot + 1) & SLOT_MASK;
     }
     (Cue::None, 0)
 }
 
-/// [`word_hashed`] for a word whose hash is not known yet.
+/// [`word_key`] for a word given as bytes.
 #[cfg(test)]
 pub(super) fn word(w: &[u8]) -> (Cue, u8) {
-    word_hashed(w, w.iter().fold(FNV_SEED, |h, &b| fnv(h, b)))
+    if w.len() > KEY_BYTES {
+        return (Cue::None, 0);
+    }
+    let key = key_of(w);
+    word_key(&key, hash_of(&key))
 }
 
 /// The cue of the bigram (lead word, this word), if any.
@@ -81,6 +161,16 @@ pub(super) fn bigram(lead: u8, w: &[u8]) -> Cue {
         Ok(i) => BIGRAMS.get(i).map_or(Cue::None, |&(_, _, c)| c),
         Err(_) => Cue::None,
     }
+}
+
+/// Whether some CJK entry may end with the character `cp` (false positives
+/// possible): most characters of a CJK text end none, and skip the searches.
+#[inline]
+pub(super) fn cjk_may_end(cp: u32) -> bool {
+    let bit = (cp % CJK_LAST_BITS) as usize;
+    CJK_LAST
+        .get(bit / 64)
+        .is_some_and(|w| w >> (bit % 64) & 1 != 0)
 }
 
 /// The cue of a packed CJK sequence (see [`k`]).
@@ -314,97 +404,75 @@ pub(super) static CJK: [(u64, Cue); 96] = [
     (k("캠페인"), Cue::DataTopic), (k("파이썬"), Cue::CodeTopic), (k("프로그"), Cue::CodeTopic),
 ];
 
-/// Open-addressing index over `WORDS` (FNV-1a, linear probing; 0 = empty,
-/// else index + 1), generated with the table; `every_word_is_found` checks it.
-#[rustfmt::skip]
-static SLOTS: [u16; 2048] = [
-    158, 0, 0, 0, 0, 0, 0, 181, 0, 0, 517, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 21, 0, 0,
-    0, 0, 0, 0, 400, 0, 0, 39, 249, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 56,
-    117, 0, 0, 263, 485, 0, 0, 0, 0, 0, 0, 0, 0, 286, 541, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 460, 0, 0, 0, 458, 0, 0, 0, 0, 0, 277, 422, 479, 0, 180, 0,
-    297, 0, 0, 0, 0, 0, 0, 373, 0, 0, 0, 266, 251, 0, 0, 0, 172, 532, 52, 0, 0, 0, 0, 0,
-    362, 382, 461, 0, 156, 92, 357, 0, 0, 0, 0, 0, 0, 502, 0, 0, 0, 0, 0, 0, 0, 236, 82, 0,
-    0, 0, 0, 183, 0, 323, 0, 279, 273, 419, 0, 0, 538, 354, 537, 0, 506, 0, 0, 0, 0, 222, 205, 340,
-    119, 371, 0, 0, 0, 0, 0, 315, 424, 0, 0, 0, 0, 0, 162, 0, 0, 0, 0, 0, 0, 0, 60, 522,
-    0, 0, 0, 152, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 294, 0, 0, 0, 20, 228, 0, 0, 0,
-    468, 0, 0, 46, 247, 0, 0, 287, 160, 369, 223, 0, 0, 0, 0, 0, 0, 0, 0, 0, 253, 275, 0, 0,
-    0, 274, 0, 0, 0, 0, 0, 0, 0, 188, 0, 492, 80, 0, 0, 0, 0, 0, 235, 0, 0, 64, 254, 0,
-    0, 0, 417, 0, 0, 0, 0, 526, 0, 0, 0, 0, 0, 0, 0, 0, 0, 17, 0, 0, 0, 0, 0, 0,
-    47, 129, 240, 0, 0, 0, 25, 466, 0, 0, 327, 138, 0, 99, 0, 0, 0, 0, 197, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 147, 529, 0, 151, 452, 13, 75, 0, 0, 0, 0, 0, 185, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 149, 256, 0, 0, 0, 361, 0, 0, 0, 0, 0, 0,
-    0, 87, 0, 0, 518, 0, 0, 489, 0, 0, 0, 0, 0, 0, 0, 431, 0, 0, 0, 416, 0, 0, 0, 0,
-    0, 0, 55, 0, 0, 0, 0, 0, 0, 106, 352, 44, 0, 0, 11, 0, 450, 0, 0, 0, 0, 0, 0, 216,
-    230, 0, 308, 0, 0, 455, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 311, 0,
-    484, 0, 0, 0, 0, 0, 0, 0, 0, 214, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 54, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 9, 0, 0, 470, 0, 96, 173, 0, 0, 313, 0, 0, 153, 219, 0, 0, 374,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 258, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 447, 0, 0,
-    481, 218, 0, 0, 0, 0, 319, 0, 0, 186, 206, 0, 0, 0, 0, 511, 269, 0, 0, 0, 0, 0, 0, 33,
-    0, 0, 0, 0, 0, 0, 0, 0, 367, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 77,
-    35, 63, 0, 0, 45, 0, 372, 0, 399, 0, 0, 0, 0, 0, 0, 0, 112, 405, 0, 0, 78, 0, 0, 0,
-    0, 0, 0, 248, 291, 0, 0, 144, 164, 184, 241, 324, 97, 476, 0, 0, 0, 0, 0, 0, 136, 0, 0, 0,
-    0, 0, 0, 0, 0, 509, 0, 528, 0, 0, 0, 0, 50, 0, 0, 226, 343, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 174, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 30, 83, 0, 0, 28,
-    0, 0, 0, 0, 392, 0, 0, 0, 0, 0, 0, 0, 0, 118, 0, 0, 342, 385, 0, 415, 0, 386, 351, 448,
-    293, 0, 148, 0, 0, 114, 330, 0, 453, 0, 0, 0, 0, 0, 0, 456, 0, 0, 0, 0, 0, 0, 0, 171,
-    0, 0, 0, 0, 0, 168, 413, 475, 0, 198, 521, 0, 0, 0, 135, 0, 0, 0, 523, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 281, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 418, 0,
-    442, 0, 0, 0, 0, 0, 480, 0, 0, 0, 487, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 428, 540, 0,
-    0, 0, 0, 329, 0, 520, 0, 0, 0, 0, 473, 178, 261, 0, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 14, 0, 0, 0, 396, 471, 257, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 459, 190, 0, 0, 79, 65, 0, 0, 0, 0, 280, 0, 0, 0, 0, 43,
-    139, 0, 0, 0, 0, 410, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 363, 0, 12, 0,
-    131, 0, 295, 0, 0, 0, 0, 0, 0, 446, 394, 0, 0, 0, 0, 0, 500, 0, 0, 1, 232, 0, 0, 0,
-    59, 177, 0, 61, 95, 0, 231, 0, 0, 270, 0, 0, 0, 437, 0, 0, 0, 0, 0, 0, 0, 358, 127, 427,
-    0, 402, 390, 0, 0, 348, 387, 0, 409, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 395,
-    0, 0, 0, 0, 401, 0, 0, 0, 0, 0, 0, 0, 0, 303, 288, 0, 0, 0, 0, 0, 0, 292, 0, 0,
-    0, 0, 69, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 438, 176, 0, 389, 508, 0, 421, 0, 0,
-    333, 0, 0, 170, 0, 304, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 290, 338, 504, 302, 98, 443,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 524, 0, 0, 0, 0, 66, 440, 420, 0, 0, 0, 0, 0, 74,
-    0, 516, 444, 0, 0, 0, 298, 350, 0, 0, 27, 334, 312, 0, 0, 84, 89, 0, 0, 0, 0, 305, 514, 0,
-    0, 0, 0, 0, 503, 0, 187, 0, 0, 0, 0, 0, 0, 0, 0, 534, 432, 0, 0, 0, 0, 0, 133, 0,
-    0, 0, 0, 0, 0, 0, 0, 325, 0, 0, 0, 0, 0, 234, 245, 345, 239, 423, 146, 433, 175, 491, 0, 38,
-    408, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 262, 121, 0, 0, 0, 0, 169, 182, 0, 0, 0,
-    0, 0, 0, 196, 0, 0, 0, 0, 0, 23, 0, 0, 0, 0, 284, 376, 0, 0, 252, 272, 0, 0, 0, 0,
-    300, 0, 0, 94, 0, 0, 0, 10, 276, 0, 0, 19, 0, 220, 353, 0, 0, 0, 0, 0, 53, 301, 0, 0,
-    383, 0, 0, 0, 365, 0, 0, 0, 0, 0, 0, 0, 0, 349, 449, 0, 71, 0, 339, 192, 210, 406, 0, 0,
-    0, 0, 0, 0, 434, 0, 225, 191, 57, 0, 0, 0, 0, 0, 0, 0, 0, 0, 255, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 32, 289, 161, 0, 0, 104, 0, 0, 0, 0, 0, 0, 0, 0, 493, 515, 0,
-    0, 0, 0, 0, 0, 0, 366, 0, 0, 0, 0, 0, 40, 0, 0, 194, 0, 0, 0, 0, 72, 0, 0, 0,
-    337, 0, 0, 0, 0, 150, 250, 0, 0, 0, 0, 0, 0, 126, 107, 0, 0, 510, 0, 0, 0, 0, 0, 0,
-    0, 0, 379, 0, 0, 0, 0, 317, 482, 0, 0, 0, 0, 0, 393, 0, 0, 0, 0, 0, 0, 0, 31, 490,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 200, 103, 0, 0, 0, 0, 0, 0, 0, 0, 48, 0, 0,
-    0, 36, 0, 0, 0, 0, 0, 42, 0, 0, 243, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 306,
-    0, 505, 0, 0, 0, 0, 0, 0, 0, 0, 0, 116, 0, 242, 0, 0, 0, 0, 111, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 51, 0, 0, 0, 0, 381, 0, 344, 0, 204, 0, 335, 0, 0, 0, 0, 100, 0, 469,
-    0, 68, 336, 0, 0, 0, 0, 0, 0, 193, 108, 41, 145, 457, 474, 0, 120, 0, 195, 0, 0, 439, 81, 346,
-    0, 0, 90, 320, 0, 0, 316, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 501, 16, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 267, 0, 7, 0, 0, 141, 166, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 435, 0, 0, 441, 137, 140, 0, 0, 0, 0, 483, 0, 310, 445, 411,
-    0, 0, 495, 34, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 101, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 115, 0, 0, 0, 0, 0, 531, 0, 0, 102, 341, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 29, 0, 0, 163, 429, 451, 209, 18, 5, 167, 530, 0, 0, 0, 0, 463, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 201, 0, 0, 0, 0, 0, 0, 0, 0, 105, 0, 0, 0, 0, 0,
-    0, 0, 0, 62, 0, 0, 73, 0, 0, 0, 0, 332, 0, 0, 322, 0, 314, 477, 0, 260, 0, 0, 233, 110,
-    391, 0, 0, 0, 0, 6, 0, 208, 375, 124, 165, 426, 0, 0, 0, 0, 321, 384, 488, 229, 454, 125, 0, 0,
-    0, 283, 0, 0, 264, 0, 202, 0, 109, 527, 359, 0, 0, 0, 0, 0, 0, 0, 0, 203, 123, 0, 0, 0,
-    0, 0, 0, 0, 238, 0, 0, 0, 309, 0, 212, 0, 0, 464, 0, 0, 0, 215, 26, 318, 0, 0, 0, 67,
-    0, 0, 355, 539, 0, 0, 0, 0, 0, 155, 91, 0, 22, 0, 536, 224, 412, 0, 0, 0, 0, 0, 0, 49,
-    134, 425, 265, 388, 0, 0, 0, 0, 398, 0, 0, 0, 0, 0, 0, 0, 496, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 211, 0, 0, 86, 0, 0, 0, 0, 0, 0, 0, 0, 85, 132, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 499, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 497, 0, 0, 0, 0, 0, 465, 113, 154, 259, 525, 364, 0, 227, 328, 0, 0, 0, 0,
-    326, 0, 0, 513, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 282, 0, 0, 122, 0, 0, 0, 0,
-    0, 0, 462, 0, 213, 467, 0, 0, 0, 0, 0, 0, 0, 378, 0, 0, 0, 0, 0, 0, 397, 271, 331, 0,
-    0, 0, 347, 0, 0, 0, 58, 356, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 486, 0, 0, 0, 0, 207,
-    143, 370, 0, 0, 0, 128, 0, 246, 0, 0, 0, 0, 0, 0, 0, 199, 0, 0, 88, 0, 0, 179, 8, 130,
-    430, 436, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 472, 37, 0, 278, 0, 0, 0, 377, 0, 0, 0, 360,
-    0, 0, 296, 404, 0, 93, 157, 299, 285, 407, 535, 70, 0, 478, 0, 0, 4, 0, 414, 142, 307, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 519, 403, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 189, 0, 0, 0, 368, 221, 0, 0, 159, 0, 498, 0, 0, 0, 0, 237, 0, 244, 0, 0, 0,
-    0, 76, 268, 507, 0, 0, 0, 0, 0, 24, 0, 494, 380, 0, 0, 0, 15, 0, 217, 512, 0, 0, 0, 533,
-    0, 0, 0, 0, 0, 0, 0, 0,
-];
+// The tables below are built by `const` evaluation, where a bad index would
+// be a build error; they use slice patterns and `split_at_checked` because
+// indexing is not allowed in this crate.
+
+/// The keys of `WORDS`, in the same order.
+static KEYS: [WordKey; WORDS.len()] = {
+    let mut keys = [[0u64; 3]; WORDS.len()];
+    let mut out: &mut [WordKey] = &mut keys;
+    let mut words: &[(&[u8], Cue, u8)] = &WORDS;
+    while let ([key, out_tail @ ..], [(w, _, _), words_tail @ ..]) = (out, words) {
+        *key = key_of(w);
+        out = out_tail;
+        words = words_tail;
+    }
+    keys
+};
+
+/// Open-addressing index over `WORDS` (linear probing; 0 = empty, else index
+/// + 1); `every_word_is_found` checks it.
+static SLOTS: [u16; SLOT_COUNT] = {
+    let mut slots = [0u16; SLOT_COUNT];
+    let mut keys: &[WordKey] = &KEYS;
+    let mut index = 1u16;
+    while let [key, tail @ ..] = keys {
+        let mut slot = slot_of(hash_of(key));
+        while let Some((_, [taken, ..])) = slots.split_at_checked(slot) {
+            if *taken == 0 {
+                break;
+            }
+            slot = (slot + 1) & SLOT_MASK;
+        }
+        if let Some((_, [free, ..])) = slots.split_at_mut_checked(slot) {
+            *free = index;
+        }
+        index += 1;
+        keys = tail;
+    }
+    slots
+};
+
+/// One bit per [`filter_bit`] of a lexicon word.
+static FILTER: [u64; (1 << FILTER_BITS) / 64] = {
+    let mut bits = [0u64; (1 << FILTER_BITS) / 64];
+    let mut keys: &[WordKey] = &KEYS;
+    while let [key, tail @ ..] = keys {
+        let bit = filter_bit(hash_of(key));
+        if let Some((_, [word, ..])) = bits.split_at_mut_checked(bit / 64) {
+            *word |= 1 << (bit % 64);
+        }
+        keys = tail;
+    }
+    bits
+};
+
+const CJK_LAST_BITS: u32 = 1024;
+
+/// Bit `c % 1024` of the last character `c` of every `CJK` entry.
+static CJK_LAST: [u64; CJK_LAST_BITS as usize / 64] = {
+    let mut bits = [0u64; CJK_LAST_BITS as usize / 64];
+    let mut entries: &[(u64, Cue)] = &CJK;
+    while let [(key, _), tail @ ..] = entries {
+        let bit = ((*key & 0x1F_FFFF) % CJK_LAST_BITS as u64) as usize;
+        if let Some((_, [word, ..])) = bits.split_at_mut_checked(bit / 64) {
+            *word |= 1 << (bit % 64);
+        }
+        entries = tail;
+    }
+    bits
+};
 
 #[cfg(test)]
 mod tests {
@@ -426,6 +494,21 @@ mod tests {
         }
         let filled = SLOTS.iter().filter(|&&s| s != 0).count();
         assert_eq!(filled, WORDS.len());
+        assert!(WORDS.iter().all(|(w, _, _)| w.len() <= KEY_BYTES));
+        // The mix spreads the words: short probe sequences.
+        let probes: usize = KEYS
+            .iter()
+            .map(|k| {
+                let mut slot = slot_of(hash_of(k));
+                let mut n = 1;
+                while KEYS[usize::from(SLOTS[slot]) - 1] != *k {
+                    slot = (slot + 1) & SLOT_MASK;
+                    n += 1;
+                }
+                n
+            })
+            .sum();
+        assert!(probes < WORDS.len() * 3 / 2, "{probes}");
     }
 
     #[test]
@@ -435,6 +518,9 @@ mod tests {
         let (_, lead) = word(b"tl");
         assert_eq!(bigram(lead, b"dr"), Cue::Sum);
         assert_eq!(cjk(pack(0, '总' as u32, '结' as u32)), Cue::Sum);
+        assert!(CJK
+            .iter()
+            .all(|(key, _)| cjk_may_end((key & 0x1F_FFFF) as u32)));
         assert_eq!(cjk(pack('ま' as u32, 'と' as u32, 'め' as u32)), Cue::Sum);
     }
 }

@@ -15,10 +15,12 @@
 mod decide;
 mod jsonstr;
 mod lexicon;
+mod lines;
 mod request;
 mod scanner;
 mod signals;
 mod walk;
+mod word;
 
 use serde::{Deserialize, Serialize};
 
