@@ -15,6 +15,7 @@
     clippy::indexing_slicing
 )]
 
+mod fuzz_support;
 mod stream_support;
 
 use serde_json::{json, Value};

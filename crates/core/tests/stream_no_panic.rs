@@ -10,11 +10,13 @@
     clippy::indexing_slicing
 )]
 
+mod fuzz_support;
 mod stream_support;
 
 use std::fs;
 
-use stream_support::{assert_closed, fixture_dir, items, run, XorShift};
+use fuzz_support::{each_mutation, XorShift};
+use stream_support::{assert_closed, fixture_dir, items, run};
 use switchboard_core::translate::ProviderSchema;
 
 fn random_sizes(rng: &mut XorShift, len: usize) -> Vec<usize> {
@@ -84,28 +86,9 @@ fn random_bytes_in_random_pieces() {
 #[test]
 fn mutated_fixtures_in_random_pieces() {
     let interesting = b"{}[]\",:\\0123456789-eE.tfn \n\r\xff\xc3";
-    let mut rng = XorShift(0x9E37_79B9_7F4A_7C15);
-    for seed in fixtures() {
-        for _ in 0..40 {
-            let mut bytes = seed.clone();
-            for _ in 0..=rng.below(6) {
-                let at = rng.below(bytes.len());
-                match rng.below(3) {
-                    0 if !bytes.is_empty() => {
-                        bytes[at] = interesting[rng.below(interesting.len())];
-                    }
-                    1 if !bytes.is_empty() => {
-                        bytes.remove(at);
-                    }
-                    _ => bytes.insert(
-                        at.min(bytes.len()),
-                        interesting[rng.below(interesting.len())],
-                    ),
-                }
-            }
-            exercise(&mut rng, &bytes);
-        }
-    }
+    each_mutation(fixtures(), 40, interesting, 6, |bytes, rng| {
+        exercise(rng, bytes)
+    });
 }
 
 /// Well-formed events in any order, with odd values: indexes that point

@@ -14,6 +14,7 @@
     clippy::indexing_slicing
 )]
 
+mod fuzz_support;
 mod stream_support;
 
 use serde_json::Value;

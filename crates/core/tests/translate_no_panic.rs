@@ -12,9 +12,12 @@
     clippy::indexing_slicing
 )]
 
+mod fuzz_support;
+
 use std::fs;
 use std::path::Path;
 
+use fuzz_support::{each_mutation, each_random, prefixes};
 use serde_json::Value;
 use switchboard_core::translate::{
     translate_error, translate_request, translate_response_at, ProviderSchema, TargetModel,
@@ -26,23 +29,6 @@ const TARGET: TargetModel<'static> = TargetModel {
     upstream_model: "upstream",
     default_max_tokens: 256,
 };
-
-struct XorShift(u64);
-
-impl XorShift {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        self.0 = x;
-        x
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
 
 /// Calls every public function on `bytes`; panics only on contract breaks.
 fn exercise(bytes: &[u8]) {
@@ -90,48 +76,19 @@ fn seeds() -> Vec<Vec<u8>> {
 #[test]
 fn truncated_fixtures_never_panic() {
     for seed in seeds() {
-        let step = (seed.len() / 24).max(1);
-        for cut in (0..=seed.len()).step_by(step) {
-            exercise(&seed[..cut]);
-        }
+        prefixes(&seed, 24).for_each(exercise);
     }
 }
 
 #[test]
 fn mutated_fixtures_never_panic() {
     let interesting = b"{}[]\",:\\0123456789-eE.tfn \xff\xc3";
-    let mut rng = XorShift(0x9E37_79B9_7F4A_7C15);
-    for seed in seeds() {
-        for _ in 0..25 {
-            let mut bytes = seed.clone();
-            for _ in 0..=rng.below(4) {
-                let at = rng.below(bytes.len());
-                match rng.below(3) {
-                    0 if !bytes.is_empty() => {
-                        bytes[at] = interesting[rng.below(interesting.len())];
-                    }
-                    1 if !bytes.is_empty() => {
-                        bytes.remove(at);
-                    }
-                    _ => bytes.insert(
-                        at.min(bytes.len()),
-                        interesting[rng.below(interesting.len())],
-                    ),
-                }
-            }
-            exercise(&bytes);
-        }
-    }
+    each_mutation(seeds(), 25, interesting, 4, |bytes, _| exercise(bytes));
 }
 
 #[test]
 fn random_bytes_never_panic() {
-    let mut rng = XorShift(0xD1B5_4A32_D192_ED03);
-    for _ in 0..2_000 {
-        let len = rng.below(256);
-        let bytes: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
-        exercise(&bytes);
-    }
+    each_random(2_000, 256, |bytes, _| exercise(bytes));
 }
 
 #[test]

@@ -10,6 +10,7 @@
     clippy::indexing_slicing
 )]
 
+mod fuzz_support;
 mod stream_support;
 
 use serde_json::{json, Value};

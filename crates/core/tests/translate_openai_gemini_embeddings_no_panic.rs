@@ -12,6 +12,9 @@
     clippy::indexing_slicing
 )]
 
+mod fuzz_support;
+
+use fuzz_support::{each_mutation, each_random, prefixes, XorShift};
 use serde_json::Value;
 use switchboard_core::translate::{
     translate_embeddings_request, translate_embeddings_response, translate_error,
@@ -31,23 +34,6 @@ const SEEDS: [&str; 6] = [
     r#"{"embeddings":[{"values":[0.5]}],"usageMetadata":{"promptTokenCount":3}}"#,
     r#"{"error":{"code":429,"message":"Quota","status":"RESOURCE_EXHAUSTED","details":[{"reason":"RATE"}]}}"#,
 ];
-
-struct XorShift(u64);
-
-impl XorShift {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        self.0 = x;
-        x
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
 
 /// Calls every embeddings entry point on `bytes`; panics only on contract breaks.
 fn exercise(bytes: &[u8], rng: &mut XorShift) {
@@ -85,8 +71,8 @@ fn exercise(bytes: &[u8], rng: &mut XorShift) {
 fn truncated_seeds_never_panic() {
     let mut rng = XorShift(0x2545_F491_4F6C_DD1D);
     for seed in SEEDS {
-        for cut in 0..=seed.len() {
-            exercise(&seed.as_bytes()[..cut], &mut rng);
+        for prefix in prefixes(seed.as_bytes(), seed.len()) {
+            exercise(prefix, &mut rng);
         }
     }
 }
@@ -94,36 +80,12 @@ fn truncated_seeds_never_panic() {
 #[test]
 fn mutated_seeds_never_panic() {
     let interesting = b"{}[]\",:\\0123456789-eE.tfn \r\n\xff\xc3";
-    let mut rng = XorShift(0x9E37_79B9_7F4A_7C15);
-    for seed in SEEDS {
-        for _ in 0..200 {
-            let mut bytes = seed.as_bytes().to_vec();
-            for _ in 0..=rng.below(4) {
-                let at = rng.below(bytes.len());
-                match rng.below(3) {
-                    0 if !bytes.is_empty() => bytes[at] = interesting[rng.below(interesting.len())],
-                    1 if !bytes.is_empty() => {
-                        bytes.remove(at);
-                    }
-                    _ => bytes.insert(
-                        at.min(bytes.len()),
-                        interesting[rng.below(interesting.len())],
-                    ),
-                }
-            }
-            exercise(&bytes, &mut rng);
-        }
-    }
+    each_mutation(SEEDS, 200, interesting, 4, exercise);
 }
 
 #[test]
 fn random_bytes_never_panic() {
-    let mut rng = XorShift(0xD1B5_4A32_D192_ED03);
-    for _ in 0..2_000 {
-        let len = rng.below(256);
-        let bytes: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
-        exercise(&bytes, &mut rng);
-    }
+    each_random(2_000, 256, exercise);
 }
 
 #[test]

@@ -13,9 +13,12 @@
     clippy::indexing_slicing
 )]
 
+mod fuzz_support;
+
 use std::fs;
 use std::path::Path;
 
+use fuzz_support::{each_mutation, each_random, prefixes, XorShift};
 use serde_json::Value;
 use switchboard_core::translate::{
     stream_translator, translate_error, translate_request, translate_response_at, ProviderSchema,
@@ -32,23 +35,6 @@ const TARGETS: [TargetModel<'static>; 2] = [
         default_max_tokens: 0,
     },
 ];
-
-struct XorShift(u64);
-
-impl XorShift {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        self.0 = x;
-        x
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
 
 fn stream(bytes: &[u8], rng: &mut XorShift) {
     let mut t = stream_translator(
@@ -118,9 +104,8 @@ fn seeds() -> Vec<Vec<u8>> {
 fn truncated_fixtures_never_panic() {
     let mut rng = XorShift(0x2545_F491_4F6C_DD1D);
     for seed in seeds() {
-        let step = (seed.len() / 16).max(1);
-        for cut in (0..=seed.len()).step_by(step) {
-            exercise(&seed[..cut], &mut rng);
+        for prefix in prefixes(&seed, 16) {
+            exercise(prefix, &mut rng);
         }
     }
 }
@@ -128,42 +113,18 @@ fn truncated_fixtures_never_panic() {
 #[test]
 fn mutated_fixtures_never_panic() {
     let interesting = b"{}[]\",:\\0123456789-eE.tfn \r\n\xff\xc3";
-    let mut rng = XorShift(0x9E37_79B9_7F4A_7C15);
-    for seed in seeds() {
-        for _ in 0..12 {
-            let mut bytes = seed.clone();
-            for _ in 0..=rng.below(4) {
-                let at = rng.below(bytes.len());
-                match rng.below(3) {
-                    0 if !bytes.is_empty() => {
-                        bytes[at] = interesting[rng.below(interesting.len())];
-                    }
-                    1 if !bytes.is_empty() => {
-                        bytes.remove(at);
-                    }
-                    _ => bytes.insert(
-                        at.min(bytes.len()),
-                        interesting[rng.below(interesting.len())],
-                    ),
-                }
-            }
-            exercise(&bytes, &mut rng);
-        }
-    }
+    each_mutation(seeds(), 12, interesting, 4, exercise);
 }
 
 #[test]
 fn random_bytes_never_panic() {
-    let mut rng = XorShift(0xD1B5_4A32_D192_ED03);
-    for _ in 0..1_000 {
-        let len = rng.below(256);
-        let bytes: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
-        exercise(&bytes, &mut rng);
+    each_random(1_000, 256, |bytes, rng| {
+        exercise(bytes, rng);
         let mut framed = b"data: ".to_vec();
-        framed.extend_from_slice(&bytes);
+        framed.extend_from_slice(bytes);
         framed.extend_from_slice(b"\r\n\r\n");
-        stream(&framed, &mut rng);
-    }
+        stream(&framed, rng);
+    });
 }
 
 #[test]

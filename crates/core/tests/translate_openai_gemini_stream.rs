@@ -16,9 +16,12 @@
     clippy::indexing_slicing
 )]
 
+mod fuzz_support;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use fuzz_support::XorShift;
 use serde_json::Value;
 use switchboard_core::translate::{stream_translator, ProviderSchema, StreamContext};
 use switchboard_core::usage::Usage;
@@ -34,19 +37,6 @@ fn context(client_wants_usage: bool) -> StreamContext {
         served_as: "gemini-flash".to_owned(),
         created: 1_700_000_000,
         client_wants_usage,
-    }
-}
-
-struct XorShift(u64);
-
-impl XorShift {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        self.0 = x;
-        x
     }
 }
 

@@ -11,6 +11,7 @@
 )]
 
 mod bedrock_support;
+mod common;
 
 use std::time::{Duration, Instant};
 
@@ -457,15 +458,7 @@ async fn max_tokens_cut_the_reply_and_requests_are_recorded() {
         answer["output"]["message"]["content"][0]["text"],
         "Mock reply"
     );
-    let recorded: Value = mock
-        .client
-        .get(format!("http://{}/_mock/requests", mock.host()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let recorded = mock.requests().await;
     let text = recorded.to_string();
     assert!(text.contains(&converse_path(false)), "{text}");
 }

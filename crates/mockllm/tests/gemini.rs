@@ -13,24 +13,16 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{read_stream, start, Mock};
-use mockllm::{AppState, Config};
+use common::{read_stream, start, start_gemini, Mock};
+use mockllm::Config;
 use serde_json::{json, Value};
-use tokio::net::TcpListener;
 
 const KEY: &str = "g-test-key";
 const SIGNATURE: &str = "bW9jay10aG91Z2h0LXNpZ25hdHVyZQ==";
 
 /// A server requiring [`KEY`].
 async fn keyed() -> Mock {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let state = AppState::with_gemini_key(Config::default(), Some(KEY.to_owned()));
-    tokio::spawn(mockllm::serve(listener, state, std::future::pending()));
-    Mock {
-        addr,
-        client: reqwest::Client::new(),
-    }
+    start_gemini(KEY).await
 }
 
 /// `POST /v1beta/models/<model>:<method>` with the key header; `headers`
@@ -41,10 +33,7 @@ async fn gemini(
     body: &Value,
     headers: &[(&str, &str)],
 ) -> reqwest::Response {
-    let mut request = mock
-        .client
-        .post(mock.url(&format!("/v1beta/models/{model_and_method}")))
-        .json(body);
+    let mut request = mock.gemini_request(model_and_method, body);
     if !headers.iter().any(|(n, _)| *n == "x-goog-api-key") {
         request = request.header("x-goog-api-key", KEY);
     }
@@ -435,15 +424,7 @@ async fn requests_are_recorded() {
         &[("x-mock-fault", "fault-429")],
     )
     .await;
-    let listing: Value = mock
-        .client
-        .get(mock.url("/_mock/requests"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let listing = mock.requests().await;
     let entry = &listing["requests"][0];
     assert_eq!(entry["method"], "POST");
     assert_eq!(

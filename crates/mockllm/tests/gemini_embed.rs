@@ -11,24 +11,15 @@
 
 mod common;
 
-use common::Mock;
-use mockllm::{AppState, Config};
+use common::{start_gemini, Mock};
 use serde_json::{json, Value};
-use tokio::net::TcpListener;
 
 const KEY: &str = "g-test-key";
 const MODEL: &str = "gemini-embedding-001";
 
 /// A server requiring [`KEY`].
 async fn keyed() -> Mock {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let state = AppState::with_gemini_key(Config::default(), Some(KEY.to_owned()));
-    tokio::spawn(mockllm::serve(listener, state, std::future::pending()));
-    Mock {
-        addr,
-        client: reqwest::Client::new(),
-    }
+    start_gemini(KEY).await
 }
 
 /// `POST /v1beta/models/<model_and_method>` with `key` (none if empty).
@@ -39,10 +30,7 @@ async fn post(
     key: &str,
     fault: Option<&str>,
 ) -> reqwest::Response {
-    let mut request = mock
-        .client
-        .post(mock.url(&format!("/v1beta/models/{model_and_method}")))
-        .json(body);
+    let mut request = mock.gemini_request(model_and_method, body);
     if !key.is_empty() {
         request = request.header("x-goog-api-key", key);
     }
@@ -174,15 +162,7 @@ async fn faults_and_recording() {
     .await;
     assert_eq!(broken.status(), 500);
 
-    let listing: Value = mock
-        .client
-        .get(mock.url("/_mock/requests"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let listing = mock.requests().await;
     let entry = &listing["requests"][0];
     assert_eq!(
         entry["path"],

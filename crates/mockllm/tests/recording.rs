@@ -44,15 +44,7 @@ async fn records_requests_in_arrival_order() {
         .unwrap();
     assert_eq!(garbage.status(), 401);
 
-    let listing: Value = mock
-        .client
-        .get(mock.url("/_mock/requests"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let listing = mock.requests().await;
     let requests = listing["requests"].as_array().unwrap();
     assert_eq!(requests.len(), 3);
 
@@ -79,15 +71,7 @@ async fn records_requests_in_arrival_order() {
         .await
         .unwrap();
     assert!(cleared.status().is_success());
-    let listing: Value = mock
-        .client
-        .get(mock.url("/_mock/requests"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let listing = mock.requests().await;
     assert_eq!(listing, json!({"requests": []}));
 }
 

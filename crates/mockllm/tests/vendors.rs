@@ -10,17 +10,13 @@
 
 mod common;
 
-use common::parse_sse;
+use common::{parse_sse, start_with};
 use mockllm::{AppState, Config, MockVendor};
 use serde_json::{json, Value};
-use tokio::net::TcpListener;
 
 async fn start(vendor: MockVendor) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
     let state = AppState::new(Config::default()).with_vendor(Some(vendor));
-    tokio::spawn(mockllm::serve(listener, state, std::future::pending()));
-    format!("http://{addr}")
+    start_with(state).await.url("")
 }
 
 async fn post(url: &str, body: Value) -> (u16, String) {

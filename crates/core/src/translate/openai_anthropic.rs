@@ -73,7 +73,9 @@ use std::borrow::Cow;
 
 use serde_json::value::RawValue;
 
-use super::openai_error::{bad_upstream_response, client_parse_error, clip, require_object};
+use super::openai_error::{
+    bad_upstream_response, client_parse_error, clip, json_schema_object, require_object,
+};
 use super::openai_openai::client_wants_usage;
 use super::{StreamContext, StreamTranslator, TargetModel, UpstreamRequest};
 use crate::error::GatewayError;
@@ -224,18 +226,7 @@ fn output_config<'r>(req: &'r ChatRequest<'_>) -> Result<Option<OutputConfig<'r>
     match format.kind.as_ref() {
         "text" => Ok(None),
         "json_schema" => {
-            let schema = format
-                .json_schema
-                .as_ref()
-                .and_then(|s| s.schema)
-                .filter(|s| s.get().starts_with('{'))
-                .ok_or_else(|| {
-                    GatewayError::invalid_field(
-                        "response_format.json_schema.schema",
-                        "A json_schema response format needs a JSON Schema object in \
-                         json_schema.schema.",
-                    )
-                })?;
+            let schema = json_schema_object(format.json_schema.as_ref().and_then(|s| s.schema))?;
             Ok(Some(OutputConfig {
                 format: OutputFormat {
                     kind: "json_schema",

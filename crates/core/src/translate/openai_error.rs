@@ -1,8 +1,8 @@
 //! Building OpenAI-shaped error bodies from whatever a provider returned.
 //!
 //! Shared by every pair: the status classes, the message clipping, the
-//! best-effort reading of foreign error JSON, and the parse-error mapping for
-//! client bodies.
+//! best-effort reading of foreign error JSON, and the checks and parse-error
+//! mapping for client bodies.
 //!
 //! Invariants:
 //! - never more than [`MAX_PROVIDER_MESSAGE_CHARS`] characters of a provider
@@ -242,6 +242,19 @@ pub(crate) fn require_object(body: &[u8]) -> Result<(), GatewayError> {
         )),
         None => Err(GatewayError::invalid_json("the body is empty.")),
     }
+}
+
+/// `response_format.json_schema.schema` of a `json_schema` response format,
+/// which every provider that takes structured outputs needs as a JSON
+/// object: a 400 naming the field when it is missing or not an object.
+pub(crate) fn json_schema_object(schema: Option<&RawValue>) -> Result<&RawValue, GatewayError> {
+    schema.filter(|s| s.get().starts_with('{')).ok_or_else(|| {
+        GatewayError::invalid_field(
+            "response_format.json_schema.schema",
+            "A json_schema response format needs a JSON Schema object in \
+                 json_schema.schema.",
+        )
+    })
 }
 
 /// Maps a client-body parse failure to a 400. Only the position is reported:

@@ -126,10 +126,30 @@ impl RawEvents {
     }
 
     /// The unfinished tail, at the end of the stream.
-    pub(crate) fn take_tail(&mut self) -> Vec<u8> {
+    fn take_tail(&mut self) -> Vec<u8> {
         self.scanned = 0;
         self.line_start = 0;
         std::mem::take(&mut self.carry)
+    }
+
+    /// At the end of the stream, a last event left without its blank line,
+    /// when its data is complete (`[DONE]` or whole JSON): terminated
+    /// properly, so it reads as any other event. `None` when it is partial.
+    pub(crate) fn take_complete_tail(&mut self, joined: &mut Vec<u8>) -> Option<Vec<u8>> {
+        let mut tail = self.take_tail();
+        let complete = match event_data(&tail, joined) {
+            Some(b"[DONE]") => true,
+            Some(data) => serde_json::from_slice::<serde::de::IgnoredAny>(data).is_ok(),
+            None => false,
+        };
+        if !complete {
+            return None;
+        }
+        while tail.last().is_some_and(|&b| b == b'\n' || b == b'\r') {
+            tail.pop();
+        }
+        tail.extend_from_slice(b"\n\n");
+        Some(tail)
     }
 }
 
@@ -309,19 +329,7 @@ impl StreamTranslator for OpenAiPassthrough {
     }
 
     fn on_end(&mut self, out: &mut Vec<u8>) {
-        // A last event without its blank line is taken when its data is
-        // complete (`[DONE]` or whole JSON), and properly terminated.
-        let mut tail = self.framer.take_tail();
-        let complete = match event_data(&tail, &mut self.state.joined) {
-            Some(b"[DONE]") => true,
-            Some(data) => serde_json::from_slice::<serde::de::IgnoredAny>(data).is_ok(),
-            None => false,
-        };
-        if complete {
-            while tail.last().is_some_and(|&b| b == b'\n' || b == b'\r') {
-                tail.pop();
-            }
-            tail.extend_from_slice(b"\n\n");
+        if let Some(tail) = self.framer.take_complete_tail(&mut self.state.joined) {
             self.state.on_event(&tail, out);
         }
         if self.state.done {

@@ -47,22 +47,9 @@ pub fn usage_json(usage: Option<Usage>) -> Value {
     serde_json::to_value(usage).unwrap()
 }
 
-pub struct XorShift(pub u64);
-
-impl XorShift {
-    pub fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        self.0 = x;
-        x
-    }
-
-    pub fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
+/// The generator of the robustness tests (declare `mod fuzz_support;` beside
+/// this module).
+pub use crate::fuzz_support::XorShift;
 
 /// Piece sizes to cut an input with: whole, one byte at a time, and random
 /// splits from a fixed seed, with some empty pieces (Envoy can hand over an

@@ -10,15 +10,14 @@
 //! `completion_tokens_details.reasoning_tokens`). Streams report usage in
 //! OpenAI's usage chunk (`stream_options.include_usage`).
 
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use serde_json::{json, Map, Value};
 
 use super::render::{self, set, Answer, UsageAt};
 use super::{authorize, openai_finish, parse, CompatRequest};
-use crate::dispatch::{json_response, ApiError, ErrorKind, Provider};
+use crate::dispatch::{ApiError, ErrorKind, Provider};
 use crate::ids::unix_now;
-use crate::sse;
 use crate::state::{AppState, Config};
 
 pub(crate) struct DeepSeek;
@@ -68,13 +67,13 @@ impl Provider for DeepSeek {
             usage,
             extra: Map::from_iter([("system_fingerprint".to_owned(), json!("fp_mock"))]),
         };
-        if request.stream {
-            let events = render::stream(&answer, UsageAt::OwnChunk, request.include_usage);
-            sse::response(events, midstream_reset.then_some(2), "x-ds-trace-id", &id)
-        } else {
-            let body = render::completion(&answer);
-            json_response(StatusCode::OK, &body, "x-ds-trace-id", &id)
-        }
+        let stream = (UsageAt::OwnChunk, request.include_usage);
+        render::respond(
+            &answer,
+            request.stream.then_some(stream),
+            midstream_reset,
+            "x-ds-trace-id",
+        )
     }
 
     fn error(error: &ApiError, state: &AppState) -> Response {
@@ -85,10 +84,7 @@ impl Provider for DeepSeek {
             ErrorKind::RateLimit => "rate_limit_error",
             _ => "server_error",
         };
-        let body = json!({"error": {
-            "message": error.message, "type": kind, "param": error.param, "code": kind,
-        }});
-        json_response(error.kind.status(), &body, "x-ds-trace-id", &id)
+        render::openai_error(error, kind, json!(kind), "x-ds-trace-id", &id)
     }
 }
 

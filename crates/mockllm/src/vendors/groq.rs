@@ -109,10 +109,7 @@ impl Provider for Groq {
             ErrorKind::RateLimit => ("tokens", json!("rate_limit_exceeded")),
             _ => ("internal_server_error", Value::Null),
         };
-        let body = json!({"error": {
-            "message": error.message, "type": kind, "param": error.param, "code": code,
-        }});
-        json_response(error.kind.status(), &body, "x-request-id", &request_id)
+        render::openai_error(error, kind, code, "x-request-id", &request_id)
     }
 }
 

@@ -26,7 +26,6 @@ use super::render::{self, Answer, UsageAt};
 use super::{authorize, openai_finish, parse, CompatRequest};
 use crate::dispatch::{json_response, ApiError, ErrorKind, Provider};
 use crate::ids::unix_now;
-use crate::sse;
 use crate::state::{AppState, Config};
 
 pub(crate) struct Mistral;
@@ -94,17 +93,13 @@ impl Provider for Mistral {
             usage: render::base_usage(&request.plan, 0),
             extra: Map::new(),
         };
-        if request.stream {
-            let events = render::stream(&answer, UsageAt::LastChunk, false);
-            sse::response(events, midstream_reset.then_some(2), "x-request-id", &id)
-        } else {
-            json_response(
-                StatusCode::OK,
-                &render::completion(&answer),
-                "x-request-id",
-                &id,
-            )
-        }
+        let stream = (UsageAt::LastChunk, false);
+        render::respond(
+            &answer,
+            request.stream.then_some(stream),
+            midstream_reset,
+            "x-request-id",
+        )
     }
 
     fn error(error: &ApiError, state: &AppState) -> Response {

@@ -3,8 +3,11 @@
 //! argument form, reasoning text, usage object, where stream usage goes, and
 //! extra top-level members.
 
+use axum::http::StatusCode;
+use axum::response::Response;
 use serde_json::{json, Map, Value};
 
+use crate::dispatch::{json_response, ApiError};
 use crate::plan::{pieces, text, Plan, Reply, TOOL_ARGUMENTS, TOOL_ARGUMENT_PIECES};
 use crate::sse;
 
@@ -51,6 +54,42 @@ impl Answer<'_> {
         }
         body
     }
+}
+
+/// The HTTP answer, with `a.id` under `id_header`: the chunk stream when
+/// `stream` says where its usage goes and whether the client asked for the
+/// usage chunk (cut after two events on a `midstream_reset`), else the whole
+/// completion.
+pub(crate) fn respond(
+    a: &Answer<'_>,
+    stream: Option<(UsageAt, bool)>,
+    midstream_reset: bool,
+    id_header: &'static str,
+) -> Response {
+    match stream {
+        Some((usage_at, include_usage)) => sse::response(
+            self::stream(a, usage_at, include_usage),
+            midstream_reset.then_some(2),
+            id_header,
+            a.id,
+        ),
+        None => json_response(StatusCode::OK, &completion(a), id_header, a.id),
+    }
+}
+
+/// OpenAI's error body, `{"error": {message, type, param, code}}`, with the
+/// vendor's `type` and `code`, and the request id `id` under `id_header`.
+pub(crate) fn openai_error(
+    error: &ApiError,
+    kind: &str,
+    code: Value,
+    id_header: &'static str,
+    id: &str,
+) -> Response {
+    let body = json!({"error": {
+        "message": error.message, "type": kind, "param": error.param, "code": code,
+    }});
+    json_response(error.kind.status(), &body, id_header, id)
 }
 
 /// Non-streaming `chat.completion`.

@@ -7,7 +7,7 @@
 //! code `1210`). Errors are `{"error":{"code","message"}}` with Zhipu's
 //! string codes.
 
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use serde_json::{json, Map, Value};
 
@@ -15,7 +15,6 @@ use super::render::{self, set, Answer, UsageAt};
 use super::{authorize, openai_finish, parse, CompatRequest};
 use crate::dispatch::{json_response, ApiError, ErrorKind, Provider};
 use crate::ids::unix_now;
-use crate::sse;
 use crate::state::{AppState, Config};
 
 pub(crate) struct Zhipu;
@@ -61,13 +60,13 @@ impl Provider for Zhipu {
             usage,
             extra: Map::from_iter([("request_id".to_owned(), json!(id))]),
         };
-        if request.stream {
-            let events = render::stream(&answer, UsageAt::LastChunk, false);
-            sse::response(events, midstream_reset.then_some(2), "x-log-id", &id)
-        } else {
-            let body = render::completion(&answer);
-            json_response(StatusCode::OK, &body, "x-log-id", &id)
-        }
+        let stream = (UsageAt::LastChunk, false);
+        render::respond(
+            &answer,
+            request.stream.then_some(stream),
+            midstream_reset,
+            "x-log-id",
+        )
     }
 
     fn error(error: &ApiError, state: &AppState) -> Response {

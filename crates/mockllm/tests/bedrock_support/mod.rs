@@ -1,6 +1,7 @@
 //! Helpers of `tests/bedrock.rs`: an in-process mock with Bedrock
 //! credentials, requests signed with core's SigV4 signer, and readers for
 //! Bedrock answers (error shape, event-stream frames, core's translation).
+//! The server itself is `common`'s (declare `mod common;` beside this one).
 
 #![allow(
     dead_code,
@@ -10,14 +11,11 @@
     clippy::indexing_slicing
 )]
 
-use std::net::SocketAddr;
-
 use mockllm::{AppState, BedrockAuth, Config};
 use serde_json::{json, Value};
 use switchboard_core::eventstream::Decoder;
 use switchboard_core::sigv4::{sign, SigningInput};
 use switchboard_core::translate::{stream_translator, ProviderSchema, StreamContext};
-use tokio::net::TcpListener;
 
 pub const KEY_ID: &str = "AKIDMOCKBEDROCK";
 pub const SECRET: &str = "mock/secret+key";
@@ -26,20 +24,10 @@ pub const MODEL: &str = "anthropic.claude-3-haiku-20240307-v1:0";
 pub const MODEL_PATH: &str = "anthropic.claude-3-haiku-20240307-v1%3A0";
 pub const DATE: &str = "20260101T120000Z";
 
-pub struct Mock {
-    pub addr: SocketAddr,
-    pub client: reqwest::Client,
-}
+pub use crate::common::Mock;
 
 pub async fn start(auth: BedrockAuth) -> Mock {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let state = AppState::with_keys(Config::default(), None, auth);
-    tokio::spawn(mockllm::serve(listener, state, std::future::pending()));
-    Mock {
-        addr,
-        client: reqwest::Client::new(),
-    }
+    crate::common::start_with(AppState::with_keys(Config::default(), None, auth)).await
 }
 
 pub fn keyed() -> BedrockAuth {

@@ -46,18 +46,48 @@ impl Mock {
         }
         request.send().await.unwrap()
     }
+
+    /// `POST /v1beta/models/<model_and_method>` with a JSON body; headers are
+    /// the caller's to add.
+    pub fn gemini_request(&self, model_and_method: &str, body: &Value) -> reqwest::RequestBuilder {
+        self.client
+            .post(self.url(&format!("/v1beta/models/{model_and_method}")))
+            .json(body)
+    }
+
+    /// What the mock recorded: the JSON of `GET /_mock/requests`.
+    pub async fn requests(&self) -> Value {
+        self.client
+            .get(self.url("/_mock/requests"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
 }
 
 /// Starts a server on 127.0.0.1:0 in this test's runtime. The listener is bound
 /// before returning, so requests can be sent at once.
 pub async fn start(config: Config) -> Mock {
+    start_with(AppState::new(config)).await
+}
+
+/// [`start`] with a server that requires Gemini key `key`.
+pub async fn start_gemini(key: &str) -> Mock {
+    start_with(AppState::with_gemini_key(
+        Config::default(),
+        Some(key.to_owned()),
+    ))
+    .await
+}
+
+/// [`start`] with a prepared state (keys, credentials, a vendor).
+pub async fn start_with(state: AppState) -> Mock {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    tokio::spawn(mockllm::serve(
-        listener,
-        AppState::new(config),
-        std::future::pending(),
-    ));
+    tokio::spawn(mockllm::serve(listener, state, std::future::pending()));
     Mock {
         addr,
         client: reqwest::Client::new(),

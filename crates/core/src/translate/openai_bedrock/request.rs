@@ -17,6 +17,7 @@ use crate::schema::bedrock::{
 };
 use crate::schema::openai::{Stop, ToolChoice};
 use crate::translate::openai_anthropic::thinking;
+use crate::translate::openai_error::json_schema_object;
 use crate::translate::TargetModel;
 
 /// Schema of a stub tool, and of a function declared without `parameters`.
@@ -116,16 +117,7 @@ fn output_config<'r>(req: &'r ChatRequest<'_>) -> Result<Option<OutputConfig<'r>
         "text" => Ok(None),
         "json_schema" => {
             let definition = format.json_schema.as_ref();
-            let schema = definition
-                .and_then(|s| s.schema)
-                .filter(|s| s.get().starts_with('{'))
-                .ok_or_else(|| {
-                    GatewayError::invalid_field(
-                        "response_format.json_schema.schema",
-                        "A json_schema response format needs a JSON Schema object in \
-                         json_schema.schema.",
-                    )
-                })?;
+            let schema = json_schema_object(definition.and_then(|d| d.schema))?;
             Ok(Some(OutputConfig {
                 text_format: OutputFormat {
                     kind: "json_schema",

@@ -110,8 +110,7 @@ fn groq(key: &str, value: &Val<'_>) -> Action {
         "logprobs" if value.text() == "false" => Action::Drop,
         "logprobs" => Action::Unsupported("Groq does not return log probabilities"),
         "top_logprobs" => Action::Unsupported("Groq does not return log probabilities"),
-        "logit_bias" if is_empty_object(value) => Action::Drop,
-        "logit_bias" => Action::Unsupported("Groq does not take logit_bias"),
+        "logit_bias" => drop_if(is_empty_object(value), "Groq does not take logit_bias"),
         "n" if is_one(value) => Action::Keep,
         "n" => Action::Unsupported("Groq returns one choice, n must be 1"),
         _ => Action::Keep,
@@ -124,17 +123,14 @@ fn mistral(key: &str, value: &Val<'_>) -> Action {
             to: "random_seed",
             wins: false,
         },
-        "max_completion_tokens" => Action::Rename {
-            to: "max_tokens",
-            wins: true,
-        },
-        "stream_options" | "user" | "store" | "service_tier" | "safety_identifier" => Action::Drop,
+        "max_completion_tokens" => TO_MAX_TOKENS,
+        "stream_options" => Action::Drop,
+        k if is_advisory(k) => Action::Drop,
         "logprobs" if value.text() == "false" => Action::Drop,
         "logprobs" | "top_logprobs" => {
             Action::Unsupported("Mistral does not return log probabilities")
         }
-        "logit_bias" if is_empty_object(value) => Action::Drop,
-        "logit_bias" => Action::Unsupported("Mistral does not take logit_bias"),
+        "logit_bias" => drop_if(is_empty_object(value), "Mistral does not take logit_bias"),
         "modalities" if value.text().replace(char::is_whitespace, "") == r#"["text"]"# => {
             Action::Drop
         }
@@ -149,15 +145,10 @@ fn mistral(key: &str, value: &Val<'_>) -> Action {
 
 fn deepseek(key: &str, value: &Val<'_>) -> Action {
     match key {
-        "max_completion_tokens" => Action::Rename {
-            to: "max_tokens",
-            wins: true,
-        },
-        "user" | "store" | "service_tier" | "safety_identifier" => Action::Drop,
-        "n" if is_one(value) => Action::Drop,
-        "n" => Action::Unsupported("DeepSeek returns one choice"),
-        "logit_bias" if is_empty_object(value) => Action::Drop,
-        "logit_bias" => Action::Unsupported("DeepSeek does not take logit_bias"),
+        "max_completion_tokens" => TO_MAX_TOKENS,
+        k if is_advisory(k) => Action::Drop,
+        "n" => drop_if(is_one(value), "DeepSeek returns one choice"),
+        "logit_bias" => drop_if(is_empty_object(value), "DeepSeek does not take logit_bias"),
         "seed" => Action::Unsupported("DeepSeek has no seed parameter"),
         "response_format" if format_is(value, "json_schema") => {
             Action::Unsupported("DeepSeek supports the text and json_object formats only")
@@ -168,22 +159,17 @@ fn deepseek(key: &str, value: &Val<'_>) -> Action {
 
 fn zhipu(key: &str, value: &Val<'_>) -> Action {
     match key {
-        "max_completion_tokens" => Action::Rename {
-            to: "max_tokens",
-            wins: true,
-        },
-        "user" | "store" | "service_tier" | "safety_identifier" => Action::Drop,
+        "max_completion_tokens" => TO_MAX_TOKENS,
+        k if is_advisory(k) => Action::Drop,
         "tool_choice" if as_str(value).as_deref() == Some("auto") => Action::Keep,
         "tool_choice" => Action::Unsupported("GLM supports tool_choice \"auto\" only"),
         "response_format" if format_is(value, "json_schema") => {
             Action::Unsupported("GLM supports the text and json_object formats only")
         }
-        "n" if is_one(value) => Action::Drop,
-        "n" => Action::Unsupported("GLM returns one choice"),
+        "n" => drop_if(is_one(value), "GLM returns one choice"),
         "logprobs" if value.text() == "false" => Action::Drop,
         "logprobs" | "top_logprobs" => Action::Unsupported("GLM does not return log probabilities"),
-        "logit_bias" if is_empty_object(value) => Action::Drop,
-        "logit_bias" => Action::Unsupported("GLM does not take logit_bias"),
+        "logit_bias" => drop_if(is_empty_object(value), "GLM does not take logit_bias"),
         "stop" if stop_count(value) > 1 => Action::Unsupported("GLM takes one stop sequence"),
         _ => Action::Keep,
     }
@@ -201,23 +187,41 @@ fn qwen(key: &str) -> Action {
 
 fn ollama(key: &str, value: &Val<'_>) -> Action {
     match key {
-        "max_completion_tokens" => Action::Rename {
-            to: "max_tokens",
-            wins: true,
-        },
-        "user" | "store" | "service_tier" | "safety_identifier" => Action::Drop,
-        "n" if is_one(value) => Action::Drop,
-        "n" => Action::Unsupported("Ollama returns one choice"),
+        "max_completion_tokens" => TO_MAX_TOKENS,
+        k if is_advisory(k) => Action::Drop,
+        "n" => drop_if(is_one(value), "Ollama returns one choice"),
         "logprobs" if value.text() == "false" => Action::Drop,
         "logprobs" | "top_logprobs" => {
             Action::Unsupported("Ollama does not return log probabilities")
         }
-        "logit_bias" if is_empty_object(value) => Action::Drop,
-        "logit_bias" => Action::Unsupported("Ollama does not take logit_bias"),
+        "logit_bias" => drop_if(is_empty_object(value), "Ollama does not take logit_bias"),
         // Ignored by Ollama, whose behaviour is "auto".
         "tool_choice" if as_str(value).as_deref() == Some("auto") => Action::Drop,
         "tool_choice" => Action::Unsupported("Ollama always lets the model choose (\"auto\")"),
         _ => Action::Keep,
+    }
+}
+
+/// `max_completion_tokens` under the older name most vendors kept; it wins
+/// over a `max_tokens` sent beside it.
+const TO_MAX_TOKENS: Action = Action::Rename {
+    to: "max_tokens",
+    wins: true,
+};
+
+/// Advisory members (attribution, storage, routing tier): dropping them
+/// cannot change the answer.
+fn is_advisory(key: &str) -> bool {
+    matches!(key, "user" | "store" | "service_tier" | "safety_identifier")
+}
+
+/// Dropped when `default` (the value changes nothing), refused with `why`
+/// otherwise.
+fn drop_if(default: bool, why: &'static str) -> Action {
+    if default {
+        Action::Drop
+    } else {
+        Action::Unsupported(why)
     }
 }
 

@@ -178,19 +178,8 @@ impl StreamTranslator for VendorStream {
     }
 
     fn on_end(&mut self, out: &mut Vec<u8>) {
-        // A last event without its blank line counts when its data is whole.
-        let mut tail = self.framer.take_tail();
         let state = &mut self.state;
-        let complete = match event_data(&tail, &mut state.joined) {
-            Some(b"[DONE]") => true,
-            Some(data) => serde_json::from_slice::<serde::de::IgnoredAny>(data).is_ok(),
-            None => false,
-        };
-        if complete {
-            while tail.last().is_some_and(|&b| b == b'\n' || b == b'\r') {
-                tail.pop();
-            }
-            tail.extend_from_slice(b"\n\n");
+        if let Some(tail) = self.framer.take_complete_tail(&mut state.joined) {
             state.on_event(&tail, out);
         }
         if state.done {

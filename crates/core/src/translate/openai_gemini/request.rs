@@ -12,6 +12,7 @@ use crate::schema::gemini::{
     GenerationConfig, SystemInstruction, ThinkingConfig, Tool, ToolConfig,
 };
 use crate::schema::openai::{Stop, ToolChoice};
+use crate::translate::openai_error::json_schema_object;
 use crate::translate::TargetModel;
 
 /// Gemini's limit on `stopSequences` (pitfall 13).
@@ -289,18 +290,7 @@ fn response_format<'r>(
         None | Some(("text", _)) => Ok((None, None)),
         Some(("json_object", _)) => Ok((Some(JSON), None)),
         Some(("json_schema", f)) => {
-            let schema = f
-                .json_schema
-                .as_ref()
-                .and_then(|s| s.schema)
-                .filter(|s| s.get().starts_with('{'))
-                .ok_or_else(|| {
-                    GatewayError::invalid_field(
-                        "response_format.json_schema.schema",
-                        "A json_schema response format needs a JSON Schema object in \
-                         json_schema.schema.",
-                    )
-                })?;
+            let schema = json_schema_object(f.json_schema.as_ref().and_then(|s| s.schema))?;
             Ok((Some(JSON), Some(schema)))
         }
         Some(_) => Err(unsupported("response_format")),
