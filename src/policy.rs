@@ -341,6 +341,7 @@ impl PolicyFilter {
             ts_ms: host::now_ms(),
             task: self.decision.as_ref().map(|d| d.task),
             route_policy: self.decision.as_ref().map(|d| d.policy),
+            route_reason: self.decision.as_ref().map(|d| d.reason.clone()),
         };
         record.set_usage(usage);
         let metric_model = record

@@ -75,3 +75,5 @@ def test_the_decision_reaches_the_usage_record(stack, client, auth):
     assert row["model_requested"] == "auto"
     assert row["model_served"] == r.headers["x-switchboard-model"]
     assert (row["task"], row["route_policy"]) == ("code", "balanced")
+    assert row["route_reason"] == r.headers["x-switchboard-reason"]
+    assert "score for code" in row["route_reason"]

@@ -74,6 +74,9 @@ pub struct UsageRecord {
     /// Policy of the automatic route that chose the model (`balanced`, …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub route_policy: Option<String>,
+    /// Why the automatic route chose the model (fixed vocabulary).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub route_reason: Option<String>,
 }
 
 fn default_attempts() -> u32 {
@@ -150,6 +153,7 @@ impl UsageRecord {
             ("provider", &self.provider),
             ("task", &self.task),
             ("route_policy", &self.route_policy),
+            ("route_reason", &self.route_reason),
         ] {
             if let Some(value) = value {
                 check_len(field, value, 0, MAX_FIELD_CHARS)?;

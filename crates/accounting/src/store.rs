@@ -31,7 +31,7 @@ const MAX_CONNECTIONS: u32 = 8;
 
 const SELECT_COLUMNS: &str = "SELECT request_id, key_id, team, model_requested, model_served, \
      provider, status, input_tokens, output_tokens, cached_input_tokens, reasoning_tokens, \
-     attempts, ts_ms, task, route_policy, received_at_ms FROM usage_records";
+     attempts, ts_ms, task, route_policy, route_reason, received_at_ms FROM usage_records";
 
 /// Storage failure. Messages come from sqlx/SQLite and never include bound
 /// values, so they are safe to log.
@@ -163,6 +163,7 @@ fn from_row(row: &SqliteRow) -> Result<StoredRecord, StoreError> {
             ts_ms: get_u64(row, "ts_ms")?,
             task: row.try_get("task")?,
             route_policy: row.try_get("route_policy")?,
+            route_reason: row.try_get("route_reason")?,
         },
         received_at_ms: get_u64(row, "received_at_ms")?,
     })
@@ -187,8 +188,8 @@ impl Store {
                 "INSERT INTO usage_records (request_id, key_id, team, model_requested, \
                  model_served, provider, status, input_tokens, output_tokens, \
                  cached_input_tokens, reasoning_tokens, attempts, ts_ms, received_at_ms, \
-                 task, route_policy) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+                 task, route_policy, route_reason) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
                  ON CONFLICT(request_id) DO NOTHING",
             )
             .bind(&r.request_id)
@@ -207,6 +208,7 @@ impl Store {
             .bind(received_at_ms)
             .bind(&r.task)
             .bind(&r.route_policy)
+            .bind(&r.route_reason)
             .execute(&mut *tx)
             .await?;
             if result.rows_affected() == 0 {
@@ -273,6 +275,7 @@ mod tests {
             ts_ms,
             task: Some("code".into()),
             route_policy: None,
+            route_reason: None,
         }
     }
 

@@ -28,6 +28,9 @@ pub struct UsageRecord {
     pub task: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub route_policy: Option<&'static str>,
+    /// Why the automatic route chose the model (fixed vocabulary, never text).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub route_reason: Option<String>,
 }
 
 impl UsageRecord {
@@ -104,6 +107,7 @@ mod tests {
             ts_ms: 1,
             task: None,
             route_policy: None,
+            route_reason: None,
         }
     }
 
