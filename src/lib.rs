@@ -10,8 +10,10 @@
 //! made only in states where the host accepts them (see `host`).
 
 mod credentials;
+mod endpoint;
 mod flusher;
 mod host;
+mod live_health;
 mod metrics;
 mod policy;
 mod root;

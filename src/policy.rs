@@ -14,45 +14,16 @@ use proxy_wasm::types::{Action, BufferType, MapType};
 use switchboard_core::access::{self, Role};
 use switchboard_core::accounting::{self, UsageRecord};
 use switchboard_core::config::Config;
-use switchboard_core::config::ModelRoute;
 use switchboard_core::error::GatewayError;
-use switchboard_core::select::LiveStats;
 use switchboard_core::translate::{
     anthropic_in, stream_translator, ProviderSchema, StreamContext, StreamTranslator,
 };
 use switchboard_core::{auth, cooldown, health, request, route, select, upstream, usage};
 
+use crate::endpoint::Endpoint;
 use crate::host;
+use crate::live_health;
 use crate::metrics::Metrics;
-
-/// The endpoints the policy filter serves.
-enum Endpoint<'a> {
-    ChatCompletions,
-    Embeddings,
-    /// Anthropic Messages in: translated to the chat shape once, answered back
-    /// in Anthropic shape.
-    Messages,
-    /// Answered from the routing table, no upstream call.
-    ListModels,
-    GetModel(&'a str),
-    Unsupported,
-}
-
-impl<'a> Endpoint<'a> {
-    fn of(method: &str, path: &'a str) -> Self {
-        match (method, path) {
-            ("POST", "/v1/chat/completions") => Self::ChatCompletions,
-            ("POST", "/v1/embeddings") => Self::Embeddings,
-            ("POST", anthropic_in::MESSAGES_PATH) => Self::Messages,
-            ("GET", "/v1/models") => Self::ListModels,
-            ("GET", p) => match p.strip_prefix("/v1/models/") {
-                Some(id) if !id.is_empty() => Self::GetModel(id),
-                _ => Self::Unsupported,
-            },
-            _ => Self::Unsupported,
-        }
-    }
-}
 
 /// Why an automatic route chose its model, told to the client in headers.
 struct RouteExplanation {
@@ -216,7 +187,7 @@ impl PolicyFilter {
             Some(auto) if !self.embeddings => {
                 let decision =
                     select::select(config, auto, body, &|m| access::refusal(role, m), |m| {
-                        live_stats(m, now, &cooling)
+                        live_health::stats(m, now, &cooling)
                     })?;
                 if auto.failover_depth > 1 && decision.ranked.len() > 1 {
                     let chain = decision.ranked.iter().take(auto.failover_depth);
@@ -289,26 +260,9 @@ impl PolicyFilter {
             .iter()
             .take_while(|m| m.as_str() != answering)
         {
-            self.record_health(tried, true, None);
+            live_health::record(tried, true, None);
         }
-        self.record_health(answering, failed, self.first_byte_ms.filter(|_| !failed));
-    }
-
-    /// One outcome into `model`'s shared record (compare-and-swap: workers
-    /// update the same record concurrently).
-    fn record_health(&self, model: &str, failed: bool, first_byte_ms: Option<u64>) {
-        let key = health::key(model);
-        let now = host::now_ms();
-        for _ in 0..3 {
-            let (value, cas) = host::shared_data_with_cas(&key);
-            let current = value
-                .and_then(|v| health::Health::decode(&v))
-                .unwrap_or_default();
-            let next = current.record(now, failed, first_byte_ms);
-            if host::set_shared_data_if(&key, &next.encode(), cas) {
-                return;
-            }
-        }
+        live_health::record(answering, failed, self.first_byte_ms.filter(|_| !failed));
     }
 
     /// Filter state for access logs, then one usage record on the queue.
@@ -370,24 +324,6 @@ impl PolicyFilter {
             Some(json) if host::enqueue(queue, &json) => {}
             _ => log::error!("[{}] usage record could not be queued", self.context_id),
         }
-    }
-}
-
-/// What the data plane knows about `model` now: cooling down after a
-/// provider's `Retry-After`, its error rate and its time to first byte.
-fn live_stats(model: &ModelRoute, now: u64, cooling: &dyn Fn(&str) -> bool) -> LiveStats {
-    let record =
-        host::shared_data(&health::key(&model.name)).and_then(|v| health::Health::decode(&v));
-    let cooling_now = model
-        .chain
-        .first()
-        .is_some_and(|step| cooling(&step.cooldown_key));
-    LiveStats {
-        unavailable: cooling_now || record.is_some_and(|h| !h.is_healthy(now)),
-        error_rate: record.map_or(0.0, |h| h.error_score(now)),
-        ttfb_ms: record
-            .filter(|h| h.latency_ewma_ms > 0.0)
-            .map(|h| h.latency_ewma_ms),
     }
 }
 

@@ -5,9 +5,7 @@ use hashbrown::HashMap;
 
 use super::raw::{LogLevel, RawConfig, Role};
 use super::ConfigError;
-use std::sync::Arc;
 
-use crate::access::Role as AccessRole;
 use crate::auth::{KeyDigest, VirtualKey};
 use crate::select::{AutoRoute, ModelProfile};
 use crate::translate::openai_compat::Vendor;
@@ -128,53 +126,7 @@ impl Config {
 
     fn compile(raw: RawConfig) -> Result<Self, ConfigError> {
         let mut problems = Vec::new();
-        let mut roles: HashMap<String, Arc<AccessRole>> = HashMap::new();
-        for (i, r) in raw.roles.iter().enumerate() {
-            if r.name.is_empty() {
-                problems.push(format!("roles[{i}].name: must not be empty"));
-            }
-            let role = Arc::new(AccessRole::new(&r.name, &r.models, r.require_zdr));
-            if roles.insert(r.name.clone(), role).is_some() {
-                problems.push(format!("roles[{i}].name: duplicate role '{}'", r.name));
-            }
-        }
-        let mut keys = HashMap::new();
-        for (i, k) in raw.keys.into_iter().enumerate() {
-            if k.id.is_empty() {
-                problems.push(format!("keys[{i}].id: must not be empty"));
-            }
-            let role = match k.role.as_deref() {
-                None => None,
-                Some(name) => {
-                    let found = roles.get(name).cloned();
-                    if found.is_none() {
-                        problems.push(format!("keys[{i}].role: unknown role '{name}'"));
-                    }
-                    found
-                }
-            };
-            match KeyDigest::from_hex(&k.sha256) {
-                Some(digest) => {
-                    let id = k.id.clone();
-                    if keys
-                        .insert(
-                            digest,
-                            VirtualKey {
-                                id: k.id,
-                                team: k.team,
-                                role,
-                            },
-                        )
-                        .is_some()
-                    {
-                        problems.push(format!("keys[{i}].sha256: duplicate of another key ({id})"));
-                    }
-                }
-                None => problems.push(format!(
-                    "keys[{i}].sha256: must be 64 hex characters (the SHA-256 of the key)"
-                )),
-            }
-        }
+        let keys = super::keys::compile(&raw.roles, raw.keys, &mut problems);
 
         let mut providers = HashMap::new();
         for (i, p) in raw.providers.into_iter().enumerate() {

@@ -5,6 +5,7 @@
 //! field is wrong; every error names the path of the field at fault.
 
 mod compiled;
+mod keys;
 mod raw;
 
 pub use compiled::{AccountingSettings, AwsSigning, ChainStep, Config, ModelRoute, Provider};
